@@ -64,7 +64,7 @@ def main(argv: list[str]) -> int:
                 return 1
         return subprocess.call([sys.executable, "-m", "pytest", "-n", "2", "-q", *rest], cwd=ROOT)
     if command == "demo":
-        return subprocess.call([sys.executable, "-m", "sheetsync.demo", *rest], cwd=ROOT)
+        return subprocess.call([sys.executable, "tools/demo.py", *rest], cwd=ROOT)
     return subprocess.call([sys.executable, "-m", "bench", *rest], cwd=ROOT)
 
 

@@ -1,0 +1,183 @@
+"""The one HTTP client every Smartsheet call goes through.
+
+- One `requests.Session`, so connections are reused across the whole sync and all worker threads.
+- urllib3 `Retry` retries 429 and the retryable 5xx answers (4001 maintenance, 4002 timeout, 4004 concurrent
+  update) with exponential backoff and jitter, honouring `Retry-After` when the server sends one (Smartsheet
+  documents none).
+- A failure while reading a body (connection reset, truncated JSON) happens after urllib3 has handed the response
+  over, so it is retried here, a bounded number of times.
+- `RateLimiter` keeps every attempt, retries included, under the token's 300 requests a minute across threads.
+- Every call has a timeout, and `ApiMetrics` counts requests, retries, bytes and latency for the sync log.
+
+The token only ever goes into the Authorization header; no message built here contains it.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import statistics
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from sheetsync.config import Settings
+
+RETRY_STATUSES = (429, 500, 502, 503, 504)
+BODY_ATTEMPTS = 3
+
+
+class ApiError(Exception):
+    """Smartsheet answered with an error envelope (or an unusable body) after retries."""
+
+    def __init__(self, path: str, status: int, error_code: int | None, message: str):
+        super().__init__(f"Smartsheet GET {path} failed: HTTP {status}, errorCode {error_code}: {message}")
+        self.path, self.status, self.error_code, self.message = path, status, error_code, message
+
+    @property
+    def is_auth(self) -> bool:
+        return self.status == 401
+
+    @property
+    def is_gone(self) -> bool:
+        """The resource is missing or no longer shared with the token (a sheet to keep, not to delete)."""
+        return self.status in (403, 404)
+
+
+class RateLimiter:
+    """A sliding 60-second window shared by every thread: `acquire` blocks until one more request fits."""
+
+    def __init__(self, per_minute: int, window_seconds: float = 60.0):
+        self.per_minute, self.window = per_minute, window_seconds
+        self._sent: deque[float] = deque()
+        self._lock = threading.Lock()
+        self.waited_seconds = 0.0
+
+    def acquire(self) -> None:
+        while True:
+            with self._lock:
+                now = time.monotonic()
+                while self._sent and now - self._sent[0] >= self.window:
+                    self._sent.popleft()
+                if len(self._sent) < self.per_minute:
+                    self._sent.append(now)
+                    return
+                wait = self.window - (now - self._sent[0]) + 0.001
+                self.waited_seconds += wait
+            time.sleep(wait)
+
+
+@dataclass
+class ApiMetrics:
+    requests: int = 0
+    retries: int = 0
+    bytes_received: int = 0
+    latencies: list[float] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def add(self, **counts: float) -> None:
+        with self._lock:
+            for name, value in counts.items():
+                setattr(self, name, getattr(self, name) + value)
+
+    def observe(self, seconds: float, size: int) -> None:
+        with self._lock:
+            self.latencies.append(seconds)
+            self.bytes_received += size
+
+    def summary(self) -> str:
+        lat = sorted(self.latencies) or [0.0]
+        p95 = lat[min(len(lat) - 1, int(0.95 * len(lat)))]
+        return (
+            f"requests={self.requests} retries={self.retries} bytes={self.bytes_received} "
+            f"latency_median={statistics.median(lat) * 1000:.0f}ms latency_p95={p95 * 1000:.0f}ms"
+        )
+
+
+class _LimitedRetry(Retry):
+    """urllib3's Retry, which also takes a limiter slot and counts each retry before it is sent."""
+
+    limiter: RateLimiter | None = None
+    metrics: ApiMetrics | None = None
+
+    def new(self, **kw):  # urllib3 copies the Retry for every attempt; keep the hooks on the copy
+        retry = super().new(**kw)
+        retry.limiter, retry.metrics = self.limiter, self.metrics
+        return retry
+
+    def sleep(self, response=None) -> None:
+        super().sleep(response)
+        if self.metrics is not None:
+            self.metrics.add(requests=1, retries=1)
+        if self.limiter is not None:
+            self.limiter.acquire()
+
+
+class SmartsheetClient:
+    """GETs JSON from one Smartsheet API root with the settings' token, timeouts, retries and rate limit."""
+
+    def __init__(self, settings: Settings, limiter: RateLimiter | None = None):
+        self.base_url = settings.base_url
+        self.timeout = (min(10.0, settings.request_timeout_seconds), settings.request_timeout_seconds)
+        self.backoff = settings.retry_backoff_seconds
+        self.limiter = limiter or RateLimiter(settings.requests_per_minute)
+        self.metrics = ApiMetrics()
+        retry = _LimitedRetry(
+            total=settings.max_retries,
+            connect=settings.max_retries,
+            read=settings.max_retries,
+            status=settings.max_retries,
+            status_forcelist=RETRY_STATUSES,
+            allowed_methods=frozenset({"GET"}),
+            backoff_factor=settings.retry_backoff_seconds,
+            backoff_max=60.0,
+            backoff_jitter=settings.retry_backoff_seconds / 2,
+            respect_retry_after_header=True,
+            raise_on_status=False,
+        )
+        retry.limiter, retry.metrics = self.limiter, self.metrics
+        adapter = HTTPAdapter(max_retries=retry, pool_connections=4, pool_maxsize=max(4, settings.max_workers * 2))
+        self.session = requests.Session()
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        self.session.headers.update({"Authorization": f"Bearer {settings.token}", "Accept": "application/json"})
+
+    def get(self, path: str, params: dict | None = None) -> dict:
+        """GET `path` (relative to the API root) and return its JSON object; raise `ApiError` on an error answer."""
+        for attempt in range(1, BODY_ATTEMPTS + 1):
+            self.limiter.acquire()
+            self.metrics.add(requests=1)
+            started = time.monotonic()
+            try:
+                response = self.session.get(f"{self.base_url}{path}", params=params, timeout=self.timeout)
+                body = response.content
+            except (requests.ConnectionError, requests.Timeout) as error:
+                if attempt == BODY_ATTEMPTS:
+                    problem = f"network failure after {attempt} attempts: {type(error).__name__}"
+                    raise ApiError(path, 0, None, problem) from None
+                self._pause(attempt)
+                continue
+            self.metrics.observe(time.monotonic() - started, len(body))
+            try:
+                payload = json.loads(body) if body else {}
+            except ValueError:
+                if attempt == BODY_ATTEMPTS:
+                    raise ApiError(path, response.status_code, None, "the response body is not valid JSON") from None
+                self._pause(attempt)
+                continue
+            if response.status_code >= 400:
+                raise ApiError(path, response.status_code, payload.get("errorCode"), str(payload.get("message", "")))
+            return payload
+        raise AssertionError("unreachable")
+
+    def _pause(self, attempt: int) -> None:
+        self.metrics.add(retries=1)
+        time.sleep(self.backoff * (2 ** (attempt - 1)) * (1 + random.random() / 2))
+
+    def close(self) -> None:
+        self.session.close()

@@ -1,0 +1,230 @@
+"""The tables around the sheet tables: columns, contract violations, summary fields, attachments, discussions,
+comments, workspaces, folders and reports.
+
+Each is diffed the same way as sheet rows — rows keyed by id, hashed, compared with the hashes in state — so a sync
+sends only what changed and deletes what disappeared. Sheet-level extras are refreshed only for sheets whose version
+moved (the caller decides), account-level ones on every sync (they are a few small listings).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import polars as pl
+
+from sheetsync import logs, pipeline
+from sheetsync.api import ApiError, SmartsheetClient
+from sheetsync.config import Settings
+from sheetsync.emit import Emitter
+from sheetsync.fetch import offset_pages
+from sheetsync.state import SheetState, SyncState
+from sheetsync.tables import OPTIONAL_TABLES
+
+MAX_TRACKED_VIOLATIONS = 5_000
+
+
+def sync_keyed(
+    table: str,
+    key: str,
+    rows: list[dict],
+    types: dict[str, str],
+    state_key: str,
+    sync_state: SyncState,
+    emitter: Emitter,
+) -> tuple[int, int]:
+    """Upserts the rows whose content changed and deletes the keys that disappeared since the last sync."""
+    frame = pipeline.typed_rows(rows, types)
+    hashes = pipeline.keyed_hashes(frame, key)
+    changes = pipeline.diff(hashes, sync_state.keyed.get(state_key), set())
+    emitter.upsert_frame(table, frame.filter(pl.col(key).is_in(changes.upsert_ids.implode())))
+    emitter.delete_keys(table, ({key: int(i)} for i in changes.delete_ids))
+    sync_state.keyed[state_key] = changes.kept_hashes
+    return len(changes.upsert_ids), len(changes.delete_ids)
+
+
+def sync_columns(table: pipeline.SheetTable, previous: SheetState | None, emitter: Emitter) -> None:
+    """The `columns` table for one sheet: every column upserted when the sheet changed, removed ones deleted."""
+    rows = table.column_rows()
+    for row in rows:
+        emitter.upsert("columns", row)
+    gone = set(previous.column_ids if previous else ()) - {r["column_id"] for r in rows}
+    emitter.delete_keys("columns", ({"sheet_id": table.sheet_id, "column_id": cid} for cid in sorted(gone)))
+
+
+def record_violations(
+    table: pipeline.SheetTable,
+    violations: list,
+    policy: str,
+    sync_state: SyncState,
+    emitter: Emitter,
+    now: datetime,
+) -> None:
+    """`contract_violations`: open ones upserted with first/last seen, those that no longer occur marked resolved."""
+    open_before: dict[str, str] = sync_state.violations.get(table.sheet_id, {})
+    open_now: dict[str, str] = {}
+    stamp = now.isoformat()
+    for v in violations:
+        key = f"{v.row_id or 0}|{v.column}|{v.check}"
+        first_seen = open_before.get(key, stamp)
+        if len(open_now) < MAX_TRACKED_VIOLATIONS:
+            open_now[key] = first_seen
+        emitter.upsert(
+            "contract_violations", _violation_row(table, v.row_id, v.column, v.check, v.value, policy, first_seen, now)
+        )
+    for key in open_before.keys() - open_now.keys():
+        row_id, column, check = key.split("|", 2)
+        resolved = _violation_row(table, int(row_id) or None, column, check, None, policy, open_before[key], now)
+        emitter.upsert("contract_violations", {**resolved, "resolved": True})
+    if len(violations) > MAX_TRACKED_VIOLATIONS:
+        logs.warning(f"sheet {table.sheet_id}: tracking first-seen times for {MAX_TRACKED_VIOLATIONS} violations only")
+    if open_now:
+        sync_state.violations[table.sheet_id] = open_now
+    else:
+        sync_state.violations.pop(table.sheet_id, None)
+
+
+def _violation_row(table, row_id, column, check, value, policy, first_seen, now) -> dict:
+    return {
+        "sheet_id": table.sheet_id,
+        "row_id": row_id or 0,
+        "column_name": column or "",
+        "check": check,
+        "table_name": table.name,
+        "value": None if value is None else str(value)[:4000],
+        "policy": policy,
+        "first_seen_at": datetime.fromisoformat(first_seen),
+        "last_seen_at": now,
+        "resolved": False,
+    }
+
+
+def sync_sheet_extras(client: SmartsheetClient, settings: Settings, result, sync_state: SyncState, emitter: Emitter):
+    """Summary fields, attachments, discussions and comments of one sheet whose version moved."""
+    sid = result.ref.id
+    try:
+        if settings.sync_summary_fields:
+            fields = client.get(f"/sheets/{sid}/summary").get("fields", [])
+            rows = [summary_row(sid, f) for f in fields]
+            sync_keyed(
+                "sheet_summary_fields",
+                "field_id",
+                rows,
+                _types("sheet_summary_fields"),
+                f"summary:{sid}",
+                sync_state,
+                emitter,
+            )
+        if settings.sync_attachments:
+            rows = [attachment_row(sid, a) for a in offset_pages(client, f"/sheets/{sid}/attachments")]
+            sync_keyed(
+                "attachments", "attachment_id", rows, _types("attachments"), f"attachments:{sid}", sync_state, emitter
+            )
+        if settings.sync_discussions:
+            discussions = list(offset_pages(client, f"/sheets/{sid}/discussions", {"include": "comments"}))
+            rows = [discussion_row(sid, d) for d in discussions]
+            comments = [comment_row(sid, d, c) for d in discussions for c in d.get("comments") or []]
+            sync_keyed(
+                "discussions", "discussion_id", rows, _types("discussions"), f"discussions:{sid}", sync_state, emitter
+            )
+            sync_keyed("comments", "comment_id", comments, _types("comments"), f"comments:{sid}", sync_state, emitter)
+    except ApiError as error:
+        emitter.warning(f"sheet {sid}: summary/attachments/discussions not refreshed this sync: {error}")
+
+
+def _types(table: str) -> dict[str, str]:
+    return OPTIONAL_TABLES[table][1]["columns"]
+
+
+def sync_account_extras(plan, sync_state: SyncState, emitter: Emitter, report) -> None:
+    """Workspaces, folders and reports: small, versionless, diffed on every sync."""
+    settings = plan.settings
+    if settings.sync_workspaces and plan.tree is not None:
+        ws = [
+            {"workspace_id": w["id"], "name": w["name"], "permalink": w.get("permalink")} for w in plan.tree.workspaces
+        ]
+        sync_keyed("workspaces", "workspace_id", ws, _types("workspaces"), "workspaces", sync_state, emitter)
+        folders = [
+            {
+                "folder_id": f["id"],
+                "name": f["name"],
+                "workspace_id": f["workspace_id"],
+                "parent_folder_id": f["parent_folder_id"],
+            }
+            for f in plan.tree.folders
+        ]
+        sync_keyed("folders", "folder_id", folders, _types("folders"), "folders", sync_state, emitter)
+    for report_table in plan.reports:
+        hashes = pipeline.row_hashes(report_table)
+        changes = pipeline.diff(hashes, sync_state.keyed.get(f"report:{report_table.sheet_id}"), set())
+        upserts = report_table.frame.filter(pl.col("row_id").is_in(changes.upsert_ids.implode()))
+        emitter.upsert_frame(report_table.name, upserts)
+        emitter.delete_keys(report_table.name, ({"row_id": int(i)} for i in changes.delete_ids))
+        sync_state.keyed[f"report:{report_table.sheet_id}"] = changes.kept_hashes
+    for report_id, error in plan.report_errors.items():
+        report.failures.append(f"report {report_id}: {error}")
+
+
+def _utc(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None
+
+
+def _email(who: dict | None) -> str | None:
+    return (who or {}).get("email") or (who or {}).get("name")
+
+
+def summary_row(sheet_id: int, field: dict) -> dict:
+    value = field.get("objectValue")
+    if isinstance(value, dict) and "value" in value and len(value) <= 2:
+        value = value["value"]
+    return {
+        "sheet_id": sheet_id,
+        "field_id": int(field["id"]),
+        "title": field.get("title"),
+        "type": field.get("type"),
+        "value": value,
+        "display_value": field.get("displayValue"),
+        "formula": field.get("formula"),
+        "index": field.get("index"),
+        "modified_at": _utc(field.get("modifiedAt")),
+        "modified_by": _email(field.get("modifiedBy")),
+    }
+
+
+def attachment_row(sheet_id: int, a: dict) -> dict:
+    return {
+        "attachment_id": int(a["id"]),
+        "sheet_id": sheet_id,
+        "parent_type": a.get("parentType"),
+        "parent_id": a.get("parentId"),
+        "attachment_type": a.get("attachmentType"),
+        "mime_type": a.get("mimeType"),
+        "name": a.get("name"),
+        "size_kb": a.get("sizeInKb"),
+        "created_at": _utc(a.get("createdAt")),
+        "created_by": _email(a.get("createdBy")),
+    }
+
+
+def discussion_row(sheet_id: int, d: dict) -> dict:
+    return {
+        "discussion_id": int(d["id"]),
+        "sheet_id": sheet_id,
+        "title": d.get("title"),
+        "parent_type": d.get("parentType"),
+        "parent_id": d.get("parentId"),
+        "comment_count": d.get("commentCount"),
+        "last_commented_at": _utc(d.get("lastCommentedAt")),
+        "created_by": _email(d.get("createdBy")),
+    }
+
+
+def comment_row(sheet_id: int, d: dict, c: dict) -> dict:
+    return {
+        "comment_id": int(c["id"]),
+        "discussion_id": int(d["id"]),
+        "sheet_id": sheet_id,
+        "text": c.get("text"),
+        "created_at": _utc(c.get("createdAt")),
+        "modified_at": _utc(c.get("modifiedAt")),
+        "created_by": _email(c.get("createdBy")),
+    }

@@ -1,0 +1,107 @@
+"""The first half of a sync: fetch → frame → transforms for every selected sheet, in parallel.
+
+`schema()` builds the plan, because the declared type of a TEXT_NUMBER column depends on the data, and `update()`
+consumes it, so each sheet is fetched once per sync. The plan holds only transformed frames (not the raw JSON), and it
+is handed over once: the next `schema()` call builds a new one.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from sheetsync import logs, pipeline
+from sheetsync.api import ApiError, RateLimiter, SmartsheetClient
+from sheetsync.config import Settings
+from sheetsync.discovery import SheetRef, Tree, select_sheets, walk_tree
+from sheetsync.fetch import fetch_sheet
+from sheetsync.tables import METADATA_TABLES, OPTIONAL_TABLES, declaration
+
+PLAN_MAX_AGE_SECONDS = 15 * 60
+
+
+@dataclass
+class SheetResult:
+    """One selected sheet after fetch and transforms: a table, or the error that prevented it."""
+
+    ref: SheetRef
+    table_name: str
+    table: pipeline.SheetTable | None = None
+    error: Exception | None = None
+
+    @property
+    def version(self) -> int | None:
+        return self.table.version if self.table is not None else self.ref.version
+
+
+@dataclass
+class Plan:
+    settings: Settings
+    client: SmartsheetClient
+    tree: Tree | None
+    sheets: list[SheetResult]
+    reports: list[pipeline.SheetTable] = field(default_factory=list)
+    report_errors: dict[int, Exception] = field(default_factory=dict)
+    created: float = field(default_factory=time.monotonic)
+
+    def declarations(self) -> list[dict]:
+        """`schema()`'s answer: the fixed tables, then one table per sheet and report that transformed cleanly."""
+        tables = [declaration(name, spec) for name, spec in METADATA_TABLES.items()]
+        tables += [
+            declaration(name, spec)
+            for name, (toggle, spec) in OPTIONAL_TABLES.items()
+            if getattr(self.settings, toggle)
+        ]
+        for result in self.sheets:
+            if result.table is not None:
+                tables.append(result.table.declaration())
+        tables += [report.declaration() for report in self.reports]
+        return tables
+
+
+def build_plan(settings: Settings, limiter: RateLimiter | None = None) -> Plan:
+    """Discovers the sheets, then fetches and transforms each on `settings.max_workers` threads."""
+    client = SmartsheetClient(settings, limiter)
+    tree = walk_tree(client, settings.workspace_ids) if settings.sync_workspaces or settings.workspace_ids else None
+    refs = select_sheets(client, settings, tree)
+    names = pipeline.table_names(refs)
+    logs.info(f"planning {len(refs)} sheet(s) with {settings.max_workers} worker(s)")
+    with ThreadPoolExecutor(max_workers=settings.max_workers, thread_name_prefix="sheet") as pool:
+        results = list(pool.map(lambda ref: _transform(client, ref, names[ref.id]), refs))
+    plan = Plan(settings=settings, client=client, tree=tree, sheets=results)
+    if settings.sync_reports:
+        pipeline.plan_reports(plan)
+    return plan
+
+
+def _transform(client: SmartsheetClient, ref: SheetRef, table_name: str) -> SheetResult:
+    try:
+        sheet = fetch_sheet(client, ref.id)
+        return SheetResult(ref, table_name, table=pipeline.transform_sheet(sheet, table_name))
+    except ApiError as error:
+        return SheetResult(ref, table_name, error=error)
+    except Exception as error:  # a sheet the transforms cannot handle must not stop the other sheets
+        logs.severe(f"sheet {ref.id} ('{ref.name}'): could not be transformed: {type(error).__name__}: {error}")
+        return SheetResult(ref, table_name, error=error)
+
+
+_handoff: dict[tuple, Plan] = {}
+_handoff_lock = threading.Lock()
+
+
+def remember(plan: Plan) -> None:
+    """Keeps the plan `schema()` built for the `update()` that follows it."""
+    with _handoff_lock:
+        _handoff.clear()
+        _handoff[plan.settings.fingerprint] = plan
+
+
+def take(settings: Settings) -> Plan | None:
+    """The plan `schema()` built for these settings, once, if it is recent enough."""
+    with _handoff_lock:
+        plan = _handoff.pop(settings.fingerprint, None)
+    if plan is not None and time.monotonic() - plan.created <= PLAN_MAX_AGE_SECONDS:
+        return plan
+    return None

@@ -72,6 +72,15 @@ class Declaration:
 
 def load_declaration(path: Path) -> Declaration:
     """Read and check one declaration file (keys, cast names, expressions); errors name the file."""
+    try:
+        return _load(path)
+    except DeclarationError:
+        raise
+    except SheetFileError as error:
+        raise DeclarationError(str(error)) from error
+
+
+def _load(path: Path) -> Declaration:
     document = read_toml(path)
     check_keys(path, "the file", document, ("sheet", "columns", "derive"))
     sheet_id, sheet_name = sheet_binding(path, document)
@@ -101,8 +110,8 @@ def load_declarations(folder: Path) -> tuple[list[Declaration], list[Declaration
     for path in sorted(folder.glob("*.toml")):
         try:
             declarations.append(load_declaration(path))
-        except SheetFileError as error:
-            errors.append(error if isinstance(error, DeclarationError) else DeclarationError(str(error)))
+        except DeclarationError as error:
+            errors.append(error)
     return declarations, errors
 
 

@@ -86,7 +86,7 @@ class Contract:
     path: Path | None
     sheet_id: int | None
     sheet_name: str | None
-    policy: str = "warn"
+    policy: str | None = None  # None: the configuration's violation_policy
     columns: dict[str, dict[str, Any]] = field(default_factory=dict)
     checks: dict[str, str] = field(default_factory=dict)
 
@@ -126,8 +126,8 @@ def _load(path: Path) -> Contract:
     check_keys(path, "the file", document, ("sheet", "columns", "checks"))
     sheet_id, sheet_name = sheet_binding(path, document)
     check_keys(path, "[sheet]", document["sheet"], ("id", "name", "policy"))
-    policy = document["sheet"].get("policy", "warn")
-    if policy not in POLICIES:
+    policy = document["sheet"].get("policy")
+    if policy is not None and policy not in POLICIES:
         raise ContractError(f"{path}: policy {policy!r} is not one of {POLICIES}")
     columns = document.get("columns", {})
     for name, spec in columns.items():
@@ -156,13 +156,13 @@ def load_contracts(folder: Path) -> tuple[list[Contract], list[ContractError]]:
 
 def validate(table: SheetTable, contract: Contract | None = None, default_policy: str = "warn") -> Validation:
     """Check ``table`` against the base contract and ``contract``; every violation, the rows untouched."""
-    contract = contract or Contract(None, table.sheet_id, None, default_policy)
+    contract = contract or Contract(None, table.sheet_id, None)
     violations = _invalid_value_violations(table)
     try:
         _schema(table.columns, contract).validate(table.frame, lazy=True)
     except pa.errors.SchemaErrors as errors:
         violations += _from_failure_cases(table, errors.failure_cases, contract)
-    return Validation(violations, contract.policy)
+    return Validation(violations, contract.policy or default_policy)
 
 
 def _schema(columns: Mapping[str, FivetranType], contract: Contract) -> pa.DataFrameSchema:

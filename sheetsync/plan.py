@@ -17,6 +17,7 @@ from sheetsync.api import ApiError, RateLimiter, SmartsheetClient
 from sheetsync.config import Settings
 from sheetsync.discovery import SheetRef, Tree, select_sheets, walk_tree
 from sheetsync.fetch import fetch_sheet
+from sheetsync.reports import fetch_reports
 from sheetsync.tables import METADATA_TABLES, OPTIONAL_TABLES, declaration
 
 PLAN_MAX_AGE_SECONDS = 15 * 60
@@ -28,7 +29,7 @@ class SheetResult:
 
     ref: SheetRef
     table_name: str
-    table: pipeline.SheetTable | None = None
+    table: pipeline.PlannedTable | None = None
     error: Exception | None = None
 
     @property
@@ -42,7 +43,7 @@ class Plan:
     client: SmartsheetClient
     tree: Tree | None
     sheets: list[SheetResult]
-    reports: list[pipeline.SheetTable] = field(default_factory=list)
+    reports: list[pipeline.PlannedTable] = field(default_factory=list)
     report_errors: dict[int, Exception] = field(default_factory=dict)
     created: float = field(default_factory=time.monotonic)
 
@@ -66,25 +67,44 @@ def build_plan(settings: Settings, limiter: RateLimiter | None = None) -> Plan:
     client = SmartsheetClient(settings, limiter)
     tree = walk_tree(client, settings.workspace_ids) if settings.sync_workspaces or settings.workspace_ids else None
     refs = select_sheets(client, settings, tree)
-    names = pipeline.table_names(refs)
+    declared = pipeline.load_declared()
+    for problem in declared.errors:
+        logs.warning(f"declaration file not used: {problem}")
+    names = pipeline.table_names(refs, declared)
     logs.info(f"planning {len(refs)} sheet(s) with {settings.max_workers} worker(s)")
     with ThreadPoolExecutor(max_workers=settings.max_workers, thread_name_prefix="sheet") as pool:
-        results = list(pool.map(lambda ref: _transform(client, ref, names[ref.id]), refs))
+        results = list(pool.map(lambda ref: _plan_sheet(client, ref, names[ref.id], declared), refs))
     plan = Plan(settings=settings, client=client, tree=tree, sheets=results)
     if settings.sync_reports:
-        pipeline.plan_reports(plan)
+        _plan_reports(plan, declared)
     return plan
 
 
-def _transform(client: SmartsheetClient, ref: SheetRef, table_name: str) -> SheetResult:
+def _plan_sheet(client: SmartsheetClient, ref: SheetRef, table_name: str, declared: pipeline.Declared) -> SheetResult:
     try:
         sheet = fetch_sheet(client, ref.id)
-        return SheetResult(ref, table_name, table=pipeline.transform_sheet(sheet, table_name))
+        return SheetResult(ref, table_name, table=pipeline.plan_sheet(sheet, table_name, declared))
     except ApiError as error:
         return SheetResult(ref, table_name, error=error)
     except Exception as error:  # a sheet the transforms cannot handle must not stop the other sheets
-        logs.severe(f"sheet {ref.id} ('{ref.name}'): could not be transformed: {type(error).__name__}: {error}")
-        return SheetResult(ref, table_name, error=error)
+        problem = f"could not be transformed: {type(error).__name__}: {error}"
+        return SheetResult(ref, table_name, error=SheetProblem(f"sheet {ref.id} ('{ref.name}') {problem}"))
+
+
+def _plan_reports(plan: Plan, declared: pipeline.Declared) -> None:
+    """Every readable report, typed like a sheet, in tables named `report_<name>` that no sheet table uses."""
+    reports, plan.report_errors = fetch_reports(plan.client)
+    sheet_tables = {r.ref.id: r.table_name for r in plan.sheets}
+    names = pipeline.name_tables([{"id": r["id"], "name": f"report {r['name']}"} for r in reports], sheet_tables)
+    for report in reports:
+        try:
+            plan.reports.append(pipeline.plan_report(report, names[report["id"]], declared))
+        except Exception as error:  # like a sheet: reported, the rest goes on
+            plan.report_errors[int(report["id"])] = SheetProblem(f"{type(error).__name__}: {error}")
+
+
+class SheetProblem(Exception):
+    """A sheet or report the pipeline could not turn into a table (a declaration that does not fit, bad data)."""
 
 
 _handoff: dict[tuple, Plan] = {}

@@ -62,6 +62,12 @@ class SheetState:
     fingerprint: str
     verified_at: str | None
     rows: RowHashes = field(default_factory=RowHashes.empty)
+    status: str = "ok"  # "ok", or why the sheet could not be read last time ("inaccessible", "failed")
+    column_ids: tuple[int, ...] = ()  # to delete rows of the `columns` table when a column goes
+
+    @property
+    def row_count(self) -> int:
+        return self.rows.ids.len()
 
 
 def encode(sheets: Mapping[int, SheetState]) -> dict[str, Any]:
@@ -75,6 +81,8 @@ def encode(sheets: Mapping[int, SheetState]) -> dict[str, Any]:
                 "fingerprint": s.fingerprint,
                 "verified_at": s.verified_at,
                 "rows": _pack(s.rows),
+                "status": s.status,
+                "column_ids": list(s.column_ids),
             }
             for sheet_id, s in sheets.items()
         },
@@ -95,6 +103,8 @@ def decode(state: Mapping[str, Any] | None) -> dict[int, SheetState]:
                 fingerprint=_typed(s["fingerprint"], str),
                 verified_at=_typed(s["verified_at"], str, optional=True),
                 rows=_unpack(_typed(s["rows"], str)),
+                status=_typed(s["status"], str),
+                column_ids=tuple(_typed(c, int) for c in s["column_ids"]),
             )
             for sheet_id, s in state["sheets"].items()
         }
@@ -154,3 +164,35 @@ def _unpack(text: str) -> RowHashes:
         raise StateError("corrupt state: row ids and hashes do not match up")
     hashes = [int.from_bytes(hashes_bytes[i : i + HASH_BYTES], "big") for i in range(0, len(hashes_bytes), HASH_BYTES)]
     return RowHashes(pl.Series("row_id", ids, dtype=pl.Int64), pl.Series("hash", hashes, dtype=pl.UInt64))
+
+
+@dataclass
+class SyncState:
+    """Everything a sync checkpoints: sheets, the hashes of keyed side tables (attachments, reports, …) by name,
+    and the open contract violations with when each was first seen."""
+
+    sheets: dict[int, SheetState] = field(default_factory=dict)
+    keyed: dict[str, RowHashes] = field(default_factory=dict)
+    violations: dict[int, dict[str, str]] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        state = encode(self.sheets)
+        state["keyed"] = {name: _pack(rows) for name, rows in self.keyed.items()}
+        state["violations"] = {str(sheet_id): open_ for sheet_id, open_ in self.violations.items()}
+        return state
+
+    @classmethod
+    def from_json(cls, state: Mapping[str, Any] | None) -> SyncState:
+        """Raises ``StateError`` for a state this code cannot fully read."""
+        sheets = decode(state)
+        if not state:
+            return cls()
+        try:
+            keyed = {str(name): _unpack(_typed(rows, str)) for name, rows in state["keyed"].items()}
+            violations = {
+                int(sheet_id): {str(k): _typed(v, str) for k, v in open_.items()}
+                for sheet_id, open_ in state["violations"].items()
+            }
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            raise StateError(f"corrupt state: {error!r}") from error
+        return cls(sheets, keyed, violations)

@@ -10,8 +10,8 @@ sent are never assumed to be in the warehouse.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone
 
 import polars as pl
 
@@ -19,8 +19,8 @@ from sheetsync import extras, logs, pipeline
 from sheetsync.api import ApiError
 from sheetsync.config import Settings, load_settings
 from sheetsync.emit import Emitter
-from sheetsync.plan import Plan, SheetResult, build_plan, take
-from sheetsync.state import SheetState, StateError, SyncState
+from sheetsync.plan import Plan, SheetResult, build_plan, remember, take
+from sheetsync.state import RowHashes, SheetState, StateError, SyncState
 
 
 class SyncFailed(Exception):
@@ -56,36 +56,27 @@ def declare_tables(configuration: dict) -> list[dict]:
     settings = load_settings(configuration)
     logs.register_secret(settings.token)
     plan = build_plan(settings)
-    from sheetsync.plan import remember
-
     remember(plan)
     return plan.declarations()
 
 
 def run(configuration: dict, state: dict, emitter: Emitter, plan: Plan | None = None) -> SyncReport:
-    """`update()`: emits what changed since `state`, checkpointing after each sheet."""
+    """`update()`: emits what changed since `state`, checkpointing after each sheet that changed anything."""
     settings = load_settings(configuration)
     logs.register_secret(settings.token)
     started = time.monotonic()
     plan = plan or take(settings) or build_plan(settings)
     sync_state = _load_state(state, emitter)
     now = datetime.now(timezone.utc)
-    verify_all = sync_state.verification_due(now, settings.full_verification_hours)
-    if verify_all:
-        logs.info("full verification: every sheet is diffed, whatever its version")
     report = SyncReport()
 
     for result in plan.sheets:
         report.checked += 1
-        changed = _sync_sheet(result, sync_state, settings, emitter, report, now, verify_all)
-        if changed:
-            if settings.sync_summary_fields or settings.sync_attachments or settings.sync_discussions:
-                extras.sync_sheet_extras(plan.client, settings, result, sync_state, emitter)
+        if _sync_sheet(plan, result, sync_state, settings, emitter, report, now):
+            extras.sync_sheet_extras(plan.client, settings, result.ref.id, sync_state, emitter)
             emitter.checkpoint(sync_state.to_json())
 
     extras.sync_account_extras(plan, sync_state, emitter, report)
-    if verify_all:
-        sync_state.verified_at = now
     emitter.checkpoint(sync_state.to_json())
     logs.info(f"sync done in {time.monotonic() - started:.1f}s: {report.line()}; api {plan.client.metrics.summary()}")
     if report.failures:
@@ -102,29 +93,36 @@ def _load_state(state: dict, emitter: Emitter) -> SyncState:
         return SyncState()
 
 
+def _verification_due(previous: SheetState, settings: Settings, now: datetime) -> bool:
+    """Whether the periodic full diff is due: it catches what moves no version (volatile formulas)."""
+    if previous.verified_at is None:
+        return True
+    last = datetime.fromisoformat(previous.verified_at.replace("Z", "+00:00"))
+    return now - last >= timedelta(hours=settings.full_verification_hours)
+
+
 def _sync_sheet(
+    plan: Plan,
     result: SheetResult,
     sync_state: SyncState,
     settings: Settings,
     emitter: Emitter,
     report: SyncReport,
     now: datetime,
-    verify_all: bool,
 ) -> bool:
     """Emits one sheet's changes; returns whether anything was emitted or the state changed."""
     sheet_id, previous = result.ref.id, sync_state.sheets.get(result.ref.id)
     if result.error is not None:
         return _sheet_failed(result, previous, sync_state, emitter, report)
-
-    table = result.table
-    assert table is not None
+    planned = result.table
+    assert planned is not None
     if (
         previous is not None
-        and not verify_all
-        and previous.version == table.version
-        and previous.fingerprint == table.fingerprint
-        and previous.table_name == table.name
         and previous.status == "ok"
+        and previous.version == planned.version
+        and previous.fingerprint == planned.fingerprint
+        and previous.table == planned.name
+        and not _verification_due(previous, settings, now)
     ):
         report.skipped += 1
         report.unchanged += previous.row_count
@@ -132,56 +130,56 @@ def _sync_sheet(
     report.fetched += 1
 
     # contracts
-    violations = pipeline.validate(table)
-    policy = table.policy or settings.violation_policy
+    validation = pipeline.validate(planned, settings.violation_policy)
+    violations = validation.violations
     report.violations += len(violations)
-    extras.record_violations(table, violations, policy, sync_state, emitter, now)
+    extras.record_violations(planned, violations, validation.policy, sync_state, emitter, now)
     if violations:
-        logs.warning(pipeline.describe_violations(table, violations, policy))
-    if policy == "fail" and violations:
+        logs.warning(f"{len(violations)} contract violation(s), policy {validation.policy}: "
+                     f"{pipeline.describe_violations(planned, violations)}")
+    if validation.failed:
         report.failures.append(
-            f"sheet {sheet_id} ('{table.sheet_name}') violates its contract ({len(violations)} violation(s)); "
-            f"policy 'fail' kept it from the warehouse: {pipeline.describe_violations(table, violations, policy)}"
+            f"sheet {sheet_id} ('{planned.sheet_name}') violates its contract ({len(violations)} violation(s)) and "
+            f"policy 'fail' kept it from the warehouse: {pipeline.describe_violations(planned, violations)}"
         )
         return True
-    held = {v.row_id for v in violations if v.row_id is not None} if policy == "quarantine" else set()
+    held = validation.held_back(planned.frame["row_id"])
 
     # diff
-    if previous is not None and previous.table_name != table.name:
+    if previous is not None and previous.table != planned.name:
         emitter.warning(
-            f"sheet {sheet_id} now lands in table '{table.name}' (was '{previous.table_name}'): its rows are re-sent "
-            f"there and the old table's rows are marked deleted"
+            f"sheet {sheet_id} now lands in table '{planned.name}' (was '{previous.table}'): its rows are re-sent "
+            "there and the old table's rows are marked deleted"
         )
-        emitter.truncate(previous.table_name)
+        emitter.truncate(previous.table)
         previous = None
-    hashes = pipeline.row_hashes(table)
-    old_hashes = previous.hashes if previous is not None else None
-    changes = pipeline.diff(hashes, old_hashes, held)
+    changes = pipeline.diff(planned, previous.rows if previous else None, held)
 
     # emit
-    upserts = table.frame.filter(pl.col("row_id").is_in(changes.upsert_ids.implode()))
-    emitter.upsert_frame(table.name, upserts)
-    emitter.delete_keys(table.name, ({"row_id": int(i)} for i in changes.delete_ids))
-    extras.sync_columns(table, previous, emitter)
-    emitter.upsert("sheets", pipeline.sheet_row(table, result.ref, "ok", None))
+    upserts = planned.frame.filter(pl.col("row_id").is_in(changes.upsert.implode()))
+    emitter.upsert_frame(planned.name, upserts)
+    emitter.delete_keys(planned.name, ({"row_id": int(i)} for i in changes.delete))
+    extras.sync_columns(planned, previous, emitter)
+    emitter.upsert("sheets", _sheet_row(plan, result, "ok", None))
 
     sync_state.sheets[sheet_id] = SheetState(
-        version=table.version,
-        table_name=table.name,
-        fingerprint=table.fingerprint,
-        hashes=changes.kept_hashes,
-        column_ids=table.column_ids,
+        table=planned.name,
+        version=planned.version,
+        fingerprint=planned.fingerprint,
+        verified_at=now.isoformat(),
+        rows=changes.recorded,
         status="ok",
+        column_ids=planned.column_ids,
     )
     report.upserted += upserts.height
-    report.deleted += len(changes.delete_ids)
+    report.deleted += changes.delete.len()
     report.unchanged += changes.unchanged
     report.quarantined += len(held)
     report.per_sheet.append(
-        {"sheet_id": sheet_id, "table": table.name, "upserted": upserts.height, "deleted": len(changes.delete_ids)}
+        {"sheet_id": sheet_id, "table": planned.name, "upserted": upserts.height, "deleted": changes.delete.len()}
     )
     logs.info(
-        f"sheet {sheet_id} → {table.name}: upserted {upserts.height}, deleted {len(changes.delete_ids)}, "
+        f"sheet {sheet_id} → {planned.name}: upserted {upserts.height}, deleted {changes.delete.len()}, "
         f"unchanged {changes.unchanged}, quarantined {len(held)}"
     )
     return True
@@ -202,7 +200,28 @@ def _sheet_failed(
         logs.severe(message)
     if previous is not None and previous.status == status:
         return False
-    emitter.upsert("sheets", pipeline.missing_sheet_row(ref, result.table_name, status, str(error)))
-    if previous is not None:
-        previous.status = status
+    row = {"sheet_id": ref.id, "name": ref.name, "table_name": result.table_name, "status": status}
+    emitter.upsert("sheets", {**row, "status_message": str(error)[:1000]})
+    if previous is None:
+        previous = SheetState(table=result.table_name, version=None, fingerprint="", verified_at=None)
+    sync_state.sheets[ref.id] = replace(previous, status=status)
     return True
+
+
+def _sheet_row(plan: Plan, result: SheetResult, status: str, message: str | None) -> dict:
+    planned = result.table
+    workspace_id, folder_id = (plan.tree.sheet_places.get(result.ref.id) if plan.tree else None) or (None, None)
+    return {
+        "sheet_id": result.ref.id,
+        "name": planned.sheet_name,
+        "table_name": planned.name,
+        "version": planned.version,
+        **planned.facts,
+        "workspace_id": planned.facts.get("workspace_id") or workspace_id,
+        "folder_id": folder_id,
+        "status": status,
+        "status_message": message,
+    }
+
+
+__all__ = ["RowHashes", "SyncFailed", "SyncReport", "declare_tables", "run"]

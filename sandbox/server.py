@@ -88,6 +88,7 @@ class _RateWindow:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as clients pool connections
+    disable_nagle_algorithm = True  # headers and body are separate writes: no 40 ms delayed-ACK stall between them
     server: _HTTPServer
 
     def do_GET(self) -> None:
@@ -148,7 +149,10 @@ class SandboxServer:
         return self.base_url + API_ROOT
 
     def start(self) -> SandboxServer:
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="sandbox", daemon=True)
+        # A short poll interval: stop() waits for it, and tests start and stop a server each.
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, name="sandbox", daemon=True
+        )
         self._thread.start()
         return self
 

@@ -145,11 +145,12 @@ def make_cell(
         cell.update(value=_iso(value), objectValue={"objectType": "ABSTRACT_DATETIME", "value": _iso(value)})
     elif (obj := _parsed_text(kind, value, row_ids_by_number)) is not None:
         cell.update(value=str(value), displayValue=str(value), objectValue=obj)
-    elif kind == "PICKLIST" or kind == "TEXT_NUMBER" or not isinstance(value, (list, tuple, Mapping)):
-        _text_cell(cell, str(value))
-    else:
-        parts = (item.get("email", item) if isinstance(item, Mapping) else item for item in value)
+    elif isinstance(value, (list, tuple, Mapping)):
+        items = value if isinstance(value, (list, tuple)) else [value]
+        parts = (item.get("email", item) if isinstance(item, Mapping) else item for item in items)
         _text_cell(cell, ", ".join(str(part) for part in parts))
+    else:
+        _text_cell(cell, str(value))
     if display is not None and "displayValue" in cell:
         cell["displayValue"] = display
     if formula:

@@ -72,10 +72,6 @@ class Faults:
             self._faults.append(fault)
         return fault
 
-    def remove(self, fault: Fault) -> None:
-        with self._lock:
-            self._faults.remove(fault)
-
     def clear(self) -> None:
         with self._lock:
             self._faults.clear()

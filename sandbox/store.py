@@ -17,14 +17,6 @@ from datetime import datetime, timezone
 from .cells import column_version, contact, make_cell, plain_value
 from .errors import ApiError
 
-SYSTEM_TYPES = {
-    "AUTO_NUMBER": "TEXT_NUMBER",
-    "CREATED_BY": "CONTACT_LIST",
-    "MODIFIED_BY": "CONTACT_LIST",
-    "CREATED_DATE": "DATETIME",
-    "MODIFIED_DATE": "DATETIME",
-}
-
 
 def timestamp(moment: datetime) -> str:
     """The API's timestamp format: UTC, whole seconds, `Z`."""

@@ -134,7 +134,6 @@ class SandboxServer:
         self._log_to = log_to
         self._httpd = _HTTPServer(("127.0.0.1", port), _Handler)
         self._httpd.sandbox = self
-        self._thread: threading.Thread | None = None
 
     @property
     def port(self) -> int:
@@ -150,10 +149,9 @@ class SandboxServer:
 
     def start(self) -> SandboxServer:
         # A short poll interval: stop() waits for it, and tests start and stop a server each.
-        self._thread = threading.Thread(
+        threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, name="sandbox", daemon=True
-        )
-        self._thread.start()
+        ).start()
         return self
 
     def serve_forever(self) -> None:
@@ -180,12 +178,13 @@ class SandboxServer:
             status, body = control.handle(self, handler.command, parts.path, payload)
             _write(handler, status, {}, _encode(body))
             return
-        path = parts.path[len(API_ROOT) :] if parts.path.startswith(API_ROOT + "/") else parts.path
+        under_root = parts.path.startswith(API_ROOT + "/")
+        path = parts.path[len(API_ROOT) :] if under_root else parts.path
         query = parse_qs(parts.query, keep_blank_values=True)
         if self.latency_ms:
             time.sleep(self.latency_ms / 1000)
         faults = self.faults.fire(handler.command, path)
-        status, headers, data = self._answer(handler, path, query, faults)
+        status, headers, data = self._answer(handler, path if under_root else None, query, faults)
         for fault in faults:
             if fault.kind == "hook":
                 fault.fn(self.store)
@@ -207,8 +206,9 @@ class SandboxServer:
                 file=self._log_to,
             )
 
-    def _answer(self, handler, path: str, query: dict, faults: list[Fault]) -> tuple[int, dict, bytes]:
-        """Status, headers and encoded body: faults first, then auth, the rate limit and the route."""
+    def _answer(self, handler, path: str | None, query: dict, faults: list[Fault]) -> tuple[int, dict, bytes]:
+        """Status, headers and encoded body: faults first, then auth, the rate limit and the route.
+        `path` is None for a request outside the API root."""
         headers: dict[str, str] = {}
         try:
             for fault in faults:
@@ -220,9 +220,9 @@ class SandboxServer:
                     raise ApiError(fault.code, fault.status)
             self._authenticate(handler.headers.get("Authorization"))
             rate_headers = self.rate.admit()
-            if _RATE_HEADER_PATH.match(path):
+            if path and _RATE_HEADER_PATH.match(path):
                 headers.update(rate_headers)
-            if handler.command != "GET":
+            if handler.command != "GET" or path is None:
                 raise ApiError(1006)
             with self.store.lock:  # encoded under the lock: bodies share objects with the store
                 return 200, headers, _encode(routes.dispatch(self.store, path, Params(query)))

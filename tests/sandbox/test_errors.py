@@ -36,6 +36,12 @@ def test_unknown_sheet_is_404_1006_in_the_envelope(api):
     assert_error(api("/reports/123"), 404, 1006)
 
 
+def test_only_the_api_root_is_served(sandbox):
+    headers = {"Authorization": f"Bearer {sandbox.token}"}
+    assert_error(requests.get(sandbox.url.removesuffix("/2.0") + "/sheets", headers=headers), 404, 1006)
+    assert_error(requests.post(sandbox.url + "/sheets", headers=headers, json={}), 404, 1006)
+
+
 @pytest.mark.parametrize(
     ("path", "params"),
     [

@@ -21,7 +21,13 @@ class Emitter:
         self.counts: Counter = Counter()
 
     def upsert_frame(self, table: str, frame: pl.DataFrame) -> int:
-        """Upserts every row of `frame` (dates as date/datetime objects, JSON columns as lists/dicts)."""
+        """Upserts every row of `frame` (dates as date/datetime objects, JSON columns as lists/dicts).
+
+        Decimals go as text: the SDK's DECIMAL columns take `str(d)` exactly, and a float would round.
+        """
+        decimals = [name for name, dtype in frame.schema.items() if isinstance(dtype, pl.Decimal)]
+        if decimals:
+            frame = frame.with_columns(pl.col(decimals).cast(pl.String))
         for row in frame.iter_rows(named=True):
             self._upsert(table, row)
         self.counts["upsert", table] += frame.height

@@ -18,131 +18,100 @@ from sheetsync.config import Settings
 from sheetsync.emit import Emitter
 from sheetsync.fetch import offset_pages
 from sheetsync.state import SheetState, SyncState
-from sheetsync.tables import OPTIONAL_TABLES
 
 MAX_TRACKED_VIOLATIONS = 5_000
 
 
-def sync_keyed(
-    table: str,
-    key: str,
-    rows: list[dict],
-    types: dict[str, str],
-    state_key: str,
-    sync_state: SyncState,
-    emitter: Emitter,
-) -> tuple[int, int]:
+def sync_keyed(table: str, key: str, rows: list[dict], state_key: str, sync_state: SyncState, emitter: Emitter) -> None:
     """Upserts the rows whose content changed and deletes the keys that disappeared since the last sync."""
-    frame = pipeline.typed_rows(rows, types)
-    hashes = pipeline.keyed_hashes(frame, key)
-    changes = pipeline.diff(hashes, sync_state.keyed.get(state_key), set())
-    emitter.upsert_frame(table, frame.filter(pl.col(key).is_in(changes.upsert_ids.implode())))
-    emitter.delete_keys(table, ({key: int(i)} for i in changes.delete_ids))
-    sync_state.keyed[state_key] = changes.kept_hashes
-    return len(changes.upsert_ids), len(changes.delete_ids)
+    changes = pipeline.keyed_diff(rows, key, sync_state.keyed.get(state_key))
+    upsert = set(changes.upsert.to_list())
+    for row in rows:
+        if int(row[key]) in upsert:
+            emitter.upsert(table, row)
+    emitter.delete_keys(table, ({key: int(i)} for i in changes.delete))
+    sync_state.keyed[state_key] = changes.recorded
 
 
-def sync_columns(table: pipeline.SheetTable, previous: SheetState | None, emitter: Emitter) -> None:
+def sync_columns(planned: pipeline.PlannedTable, previous: SheetState | None, emitter: Emitter) -> None:
     """The `columns` table for one sheet: every column upserted when the sheet changed, removed ones deleted."""
-    rows = table.column_rows()
+    rows = planned.column_rows()
     for row in rows:
         emitter.upsert("columns", row)
     gone = set(previous.column_ids if previous else ()) - {r["column_id"] for r in rows}
-    emitter.delete_keys("columns", ({"sheet_id": table.sheet_id, "column_id": cid} for cid in sorted(gone)))
+    emitter.delete_keys("columns", ({"sheet_id": planned.sheet_id, "column_id": cid} for cid in sorted(gone)))
 
 
 def record_violations(
-    table: pipeline.SheetTable,
-    violations: list,
+    planned: pipeline.PlannedTable,
+    violations: list[pipeline.Violation],
     policy: str,
     sync_state: SyncState,
     emitter: Emitter,
     now: datetime,
 ) -> None:
     """`contract_violations`: open ones upserted with first/last seen, those that no longer occur marked resolved."""
-    open_before: dict[str, str] = sync_state.violations.get(table.sheet_id, {})
+    open_before = sync_state.violations.get(planned.sheet_id, {})
     open_now: dict[str, str] = {}
-    stamp = now.isoformat()
     for v in violations:
-        key = f"{v.row_id or 0}|{v.column}|{v.check}"
-        first_seen = open_before.get(key, stamp)
+        key = f"{v.row_id or 0}|{v.column or ''}|{v.check}"
+        first_seen = open_before.get(key, now.isoformat())
         if len(open_now) < MAX_TRACKED_VIOLATIONS:
             open_now[key] = first_seen
-        emitter.upsert(
-            "contract_violations", _violation_row(table, v.row_id, v.column, v.check, v.value, policy, first_seen, now)
-        )
+        emitter.upsert("contract_violations", _violation_row(planned, key, v.value, policy, first_seen, now, False))
     for key in open_before.keys() - open_now.keys():
-        row_id, column, check = key.split("|", 2)
-        resolved = _violation_row(table, int(row_id) or None, column, check, None, policy, open_before[key], now)
-        emitter.upsert("contract_violations", {**resolved, "resolved": True})
+        emitter.upsert("contract_violations", _violation_row(planned, key, None, policy, open_before[key], now, True))
     if len(violations) > MAX_TRACKED_VIOLATIONS:
-        logs.warning(f"sheet {table.sheet_id}: tracking first-seen times for {MAX_TRACKED_VIOLATIONS} violations only")
+        logs.warning(f"sheet {planned.sheet_id}: first-seen times kept for {MAX_TRACKED_VIOLATIONS} violations only")
     if open_now:
-        sync_state.violations[table.sheet_id] = open_now
+        sync_state.violations[planned.sheet_id] = open_now
     else:
-        sync_state.violations.pop(table.sheet_id, None)
+        sync_state.violations.pop(planned.sheet_id, None)
 
 
-def _violation_row(table, row_id, column, check, value, policy, first_seen, now) -> dict:
+def _violation_row(planned, key: str, value, policy: str, first_seen: str, now: datetime, resolved: bool) -> dict:
+    row_id, column, check = key.split("|", 2)
     return {
-        "sheet_id": table.sheet_id,
-        "row_id": row_id or 0,
-        "column_name": column or "",
+        "sheet_id": planned.sheet_id,
+        "row_id": int(row_id),
+        "column_name": column,
         "check": check,
-        "table_name": table.name,
+        "table_name": planned.name,
         "value": None if value is None else str(value)[:4000],
         "policy": policy,
         "first_seen_at": datetime.fromisoformat(first_seen),
         "last_seen_at": now,
-        "resolved": False,
+        "resolved": resolved,
     }
 
 
-def sync_sheet_extras(client: SmartsheetClient, settings: Settings, result, sync_state: SyncState, emitter: Emitter):
+def sync_sheet_extras(client: SmartsheetClient, settings: Settings, sid: int, sync_state: SyncState, emitter: Emitter):
     """Summary fields, attachments, discussions and comments of one sheet whose version moved."""
-    sid = result.ref.id
     try:
         if settings.sync_summary_fields:
             fields = client.get(f"/sheets/{sid}/summary").get("fields", [])
             rows = [summary_row(sid, f) for f in fields]
-            sync_keyed(
-                "sheet_summary_fields",
-                "field_id",
-                rows,
-                _types("sheet_summary_fields"),
-                f"summary:{sid}",
-                sync_state,
-                emitter,
-            )
+            sync_keyed("sheet_summary_fields", "field_id", rows, f"summary:{sid}", sync_state, emitter)
         if settings.sync_attachments:
             rows = [attachment_row(sid, a) for a in offset_pages(client, f"/sheets/{sid}/attachments")]
-            sync_keyed(
-                "attachments", "attachment_id", rows, _types("attachments"), f"attachments:{sid}", sync_state, emitter
-            )
+            sync_keyed("attachments", "attachment_id", rows, f"attachments:{sid}", sync_state, emitter)
         if settings.sync_discussions:
             discussions = list(offset_pages(client, f"/sheets/{sid}/discussions", {"include": "comments"}))
             rows = [discussion_row(sid, d) for d in discussions]
             comments = [comment_row(sid, d, c) for d in discussions for c in d.get("comments") or []]
-            sync_keyed(
-                "discussions", "discussion_id", rows, _types("discussions"), f"discussions:{sid}", sync_state, emitter
-            )
-            sync_keyed("comments", "comment_id", comments, _types("comments"), f"comments:{sid}", sync_state, emitter)
+            sync_keyed("discussions", "discussion_id", rows, f"discussions:{sid}", sync_state, emitter)
+            sync_keyed("comments", "comment_id", comments, f"comments:{sid}", sync_state, emitter)
     except ApiError as error:
-        emitter.warning(f"sheet {sid}: summary/attachments/discussions not refreshed this sync: {error}")
-
-
-def _types(table: str) -> dict[str, str]:
-    return OPTIONAL_TABLES[table][1]["columns"]
+        emitter.warning(f"sheet {sid}: summary fields, attachments or discussions not refreshed this sync: {error}")
 
 
 def sync_account_extras(plan, sync_state: SyncState, emitter: Emitter, report) -> None:
-    """Workspaces, folders and reports: small, versionless, diffed on every sync."""
-    settings = plan.settings
-    if settings.sync_workspaces and plan.tree is not None:
-        ws = [
+    """Workspaces, folders and reports: versionless, so diffed on every sync."""
+    if plan.settings.sync_workspaces and plan.tree is not None:
+        workspaces = [
             {"workspace_id": w["id"], "name": w["name"], "permalink": w.get("permalink")} for w in plan.tree.workspaces
         ]
-        sync_keyed("workspaces", "workspace_id", ws, _types("workspaces"), "workspaces", sync_state, emitter)
+        sync_keyed("workspaces", "workspace_id", workspaces, "workspaces", sync_state, emitter)
         folders = [
             {
                 "folder_id": f["id"],
@@ -152,14 +121,13 @@ def sync_account_extras(plan, sync_state: SyncState, emitter: Emitter, report) -
             }
             for f in plan.tree.folders
         ]
-        sync_keyed("folders", "folder_id", folders, _types("folders"), "folders", sync_state, emitter)
-    for report_table in plan.reports:
-        hashes = pipeline.row_hashes(report_table)
-        changes = pipeline.diff(hashes, sync_state.keyed.get(f"report:{report_table.sheet_id}"), set())
-        upserts = report_table.frame.filter(pl.col("row_id").is_in(changes.upsert_ids.implode()))
-        emitter.upsert_frame(report_table.name, upserts)
-        emitter.delete_keys(report_table.name, ({"row_id": int(i)} for i in changes.delete_ids))
-        sync_state.keyed[f"report:{report_table.sheet_id}"] = changes.kept_hashes
+        sync_keyed("folders", "folder_id", folders, "folders", sync_state, emitter)
+    for planned in plan.reports:
+        state_key = f"report:{planned.sheet_id}"
+        changes = pipeline.diff(planned, sync_state.keyed.get(state_key))
+        emitter.upsert_frame(planned.name, planned.frame.filter(pl.col("row_id").is_in(changes.upsert.implode())))
+        emitter.delete_keys(planned.name, ({"row_id": int(i)} for i in changes.delete))
+        sync_state.keyed[state_key] = changes.recorded
     for report_id, error in plan.report_errors.items():
         report.failures.append(f"report {report_id}: {error}")
 

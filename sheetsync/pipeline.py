@@ -121,9 +121,7 @@ def plan_sheet(sheet: dict, table_name: str, declared: Declared) -> PlannedTable
     declaration, contract = declared.for_sheet(sheet_id, name)
     table = transform_sheet(sheet, sheet_frame(sheet), table_name, declaration)
     files = b"".join(p.read_bytes() for p in (getattr(declaration, "path", None), getattr(contract, "path", None)) if p)
-    fingerprint = hashlib.blake2b(
-        column_fingerprint(table.columns).encode() + b"\0" + files, digest_size=8
-    ).hexdigest()
+    fingerprint = hashlib.blake2b(column_fingerprint(table.columns).encode() + b"\0" + files, digest_size=8).hexdigest()
     facts = {
         "permalink": sheet.get("permalink"),
         "total_row_count": sheet.get("totalRowCount"),
@@ -171,9 +169,7 @@ def diff(planned: PlannedTable, previous: RowHashes | None, held_back: Iterable[
 def keyed_diff(rows: list[dict], key: str, previous: RowHashes | None) -> Diff:
     """The same diff for a handful of plain rows (attachments, comments, …): each row hashed as canonical JSON."""
     ids = pl.Series(key, [int(r[key]) for r in rows], dtype=pl.Int64)
-    digests = [
-        int.from_bytes(hashlib.blake2b(_canonical_json(r), digest_size=8).digest(), "big") for r in rows
-    ]
+    digests = [int.from_bytes(hashlib.blake2b(_canonical_json(r), digest_size=8).digest(), "big") for r in rows]
     return diff_hashes(ids, pl.Series("hash", digests, dtype=pl.UInt64), previous)
 
 

@@ -135,8 +135,10 @@ def _sync_sheet(
     report.violations += len(violations)
     extras.record_violations(planned, violations, validation.policy, sync_state, emitter, now)
     if violations:
-        logs.warning(f"{len(violations)} contract violation(s), policy {validation.policy}: "
-                     f"{pipeline.describe_violations(planned, violations)}")
+        logs.warning(
+            f"{len(violations)} contract violation(s), policy {validation.policy}: "
+            f"{pipeline.describe_violations(planned, violations)}"
+        )
     if validation.failed:
         report.failures.append(
             f"sheet {sheet_id} ('{planned.sheet_name}') violates its contract ({len(violations)} violation(s)) and "

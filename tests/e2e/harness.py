@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import duckdb
+from fivetran_connector_sdk import Logging
 from fivetran_connector_sdk_cli import core_adapter
 
 import connector as connector_module
@@ -26,6 +27,7 @@ def run_sync(project: Path, configuration: dict, state: dict | None = None) -> d
     state_path = project / "files" / "state.json"
     if state is None and state_path.exists():
         state = json.loads(state_path.read_text())
+    Logging.LOG_LEVEL = Logging.Level.INFO  # what `fivetran debug` sets before it calls the runner
     try:
         return core_adapter.run(connector_module.connector, str(project), dict(configuration), state)
     except BaseException as error:  # the runner raises ConnectorTask, a BaseException, for op.error
@@ -67,12 +69,14 @@ class Warehouse:
         select = ", ".join(
             f'CAST("{c}" AS VARCHAR) AS "{c}"' if "TIME ZONE" in t else f'"{c}"' for c, t in types.items()
         )
-        where = "where not _fivetran_deleted" if live else ""
+        where = "where not _fivetran_deleted" if live and "_fivetran_deleted" in types else ""
         with duckdb.connect(str(self.path), read_only=True) as db:
             cursor = db.execute(f'select {select} from {SCHEMA}."{table}" {where} order by "{key}"')
             names = [d[0] for d in cursor.description]
             return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
 
     def count(self, table: str, live: bool = True) -> int:
-        where = "where not _fivetran_deleted" if live else ""
+        """Rows of `table`; a declared table that never received a row has no `_fivetran_deleted` column yet."""
+        deleted = "_fivetran_deleted" in self.column_types(table)
+        where = "where not _fivetran_deleted" if live and deleted else ""
         return self._query(f'select count(*) from {SCHEMA}."{table}" {where}')[0][0]

@@ -1,4 +1,3 @@
-
 import polars as pl
 
 from sheetsync.frame import CELL, sheet_frame

@@ -2,7 +2,7 @@
 
 Base: ``row_id`` unique and non-null, ``row_number`` > 0, ``parent_id`` null or a ``row_id`` of the same table, and
 every column of the dtype its declared Fivetran type needs. Per-sheet files live in ``schemas/sheets/*.toml``
-(see ``example_project_plan.toml``)::
+(see ``schemas/examples/example_project_plan.toml`` and the real examples in ``schemas/sheets/``)::
 
     [sheet]
     id = 1234567890123456    # or name = "..." as a fallback

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -30,6 +31,10 @@ from transforms.sheet import SheetTable, transform_sheet
 ROOT = Path(__file__).resolve().parents[1]
 DECLARATIONS_DIR = ROOT / "transforms" / "sheets"
 CONTRACTS_DIR = ROOT / "schemas" / "sheets"
+# Point the per-sheet files elsewhere (tests, a team keeping them outside the repository): these environment
+# variables, when set, replace DECLARATIONS_DIR / CONTRACTS_DIR.
+DECLARATIONS_ENV = "SHEETSYNC_DECLARATIONS_DIR"
+CONTRACTS_ENV = "SHEETSYNC_CONTRACTS_DIR"
 DESCRIBED_VIOLATIONS = 5
 
 
@@ -53,11 +58,23 @@ class Declared:
         return next((e for e in self.errors if str(sheet_id) in e or f"'{name}'" in e), None)
 
 
-def load_declared(declarations_dir: Path = DECLARATIONS_DIR, contracts_dir: Path = CONTRACTS_DIR) -> Declared:
+def load_declared(declarations_dir: Path | None = None, contracts_dir: Path | None = None) -> Declared:
+    """Every declaration and contract file: from the given folders, else $SHEETSYNC_DECLARATIONS_DIR /
+    $SHEETSYNC_CONTRACTS_DIR, else transforms/sheets and schemas/sheets."""
+    declarations_dir = declarations_dir or Path(os.environ.get(DECLARATIONS_ENV) or DECLARATIONS_DIR)
+    contracts_dir = contracts_dir or Path(os.environ.get(CONTRACTS_ENV) or CONTRACTS_DIR)
     declarations, declaration_errors = load_declarations(declarations_dir)
     contracts, contract_errors = load_contracts(contracts_dir)
     errors = [str(e) for e in declaration_errors] + [str(e) for e in contract_errors]
+    missing = missing_folders(declarations_dir, contracts_dir)
+    errors += [f"{folder} is not a folder (check {env})" for folder, env in missing]
     return Declared(declarations, contracts, errors)
+
+
+def missing_folders(declarations_dir: Path, contracts_dir: Path) -> list[tuple[Path, str]]:
+    """Folders that do not exist: a mistyped setting must not pass silently as "no declarations"."""
+    pairs = [(declarations_dir, DECLARATIONS_ENV), (contracts_dir, CONTRACTS_ENV)]
+    return [(folder, env) for folder, env in pairs if not folder.is_dir()]
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Per-sheet declarations: one TOML file per sheet in ``transforms/sheets/``, applied after the base types.
 
-Format (see ``transforms/sheets/example_project_plan.toml``)::
+Format (see ``transforms/examples/example_project_plan.toml`` and the real examples in ``transforms/sheets/``)::
 
     [sheet]
     id = 1234567890123456        # binds the file to the sheet (name = "..." as a fallback)

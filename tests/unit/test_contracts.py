@@ -35,7 +35,7 @@ def contract(**fields) -> Contract:
 
 
 def test_a_good_table_has_no_violations():
-    example = load_contract(ROOT / "schemas/sheets/example_project_plan.toml")
+    example = load_contract(ROOT / "schemas/examples/example_project_plan.toml")
     assert validate(table(GOOD), example).violations == []
 
 

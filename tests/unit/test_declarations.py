@@ -53,7 +53,7 @@ def declared(text: str, tmp_path: Path, columns=COLUMNS, rows=ROWS):
 
 
 def test_the_example_file_applies_every_action(tmp_path):
-    declaration = load_declaration(ROOT / "transforms/sheets/example_project_plan.toml")
+    declaration = load_declaration(ROOT / "transforms/examples/example_project_plan.toml")
     s = sheet(COLUMNS, ROWS, sheet_id=1)
     table = transform_sheet(s, sheet_frame(s), declaration.table, declaration)
     assert table.table == "project_plan"

@@ -53,9 +53,10 @@ class Declared:
         return next((e for e in self.errors if str(sheet_id) in e or f"'{name}'" in e), None)
 
 
-def load_declared(declarations_dir: Path = DECLARATIONS_DIR, contracts_dir: Path = CONTRACTS_DIR) -> Declared:
-    declarations, declaration_errors = load_declarations(declarations_dir)
-    contracts, contract_errors = load_contracts(contracts_dir)
+def load_declared(declarations_dir: Path | None = None, contracts_dir: Path | None = None) -> Declared:
+    """The declaration and contract files (the folders are read at call time, so tests can point them elsewhere)."""
+    declarations, declaration_errors = load_declarations(declarations_dir or DECLARATIONS_DIR)
+    contracts, contract_errors = load_contracts(contracts_dir or CONTRACTS_DIR)
     errors = [str(e) for e in declaration_errors] + [str(e) for e in contract_errors]
     return Declared(declarations, contracts, errors)
 

@@ -137,6 +137,7 @@ def _sync_sheet(
     ):
         report.skipped += 1
         report.unchanged += previous.row_count
+        logs.info(f"sheet {sheet_id} → {planned.name}: version {planned.version} already synced; skipped")
         return False
     report.fetched += 1
 

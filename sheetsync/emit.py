@@ -37,6 +37,11 @@ class Emitter:
         self._upsert(table, row)
         self.counts["upsert", table] += 1
 
+    def update(self, table: str, row: dict) -> None:
+        """Changes only the columns `row` names (the key included): the rest of the stored row stays."""
+        self._update(table, row)
+        self.counts["update", table] += 1
+
     def delete_keys(self, table: str, keys: Iterable[dict]) -> int:
         n = 0
         for key in keys:
@@ -64,6 +69,7 @@ class Emitter:
 
     # Where the operations go.
     def _upsert(self, table: str, row: dict) -> None: ...
+    def _update(self, table: str, row: dict) -> None: ...
     def _delete(self, table: str, key: dict) -> None: ...
     def _truncate(self, table: str) -> None: ...
     def _checkpoint(self, state: dict) -> None: ...
@@ -81,6 +87,9 @@ class SdkEmitter(Emitter):
 
     def _upsert(self, table: str, row: dict) -> None:
         self.op.upsert(table=table, data=row)
+
+    def _update(self, table: str, row: dict) -> None:
+        self.op.update(table=table, modified=row)
 
     def _delete(self, table: str, key: dict) -> None:
         self.op.delete(table=table, keys=key)

@@ -3,6 +3,13 @@
 `schema()` builds the plan, because the declared type of a TEXT_NUMBER column depends on the data, and `update()`
 consumes it, so each sheet is fetched once per sync. The plan holds only transformed frames (not the raw JSON), and it
 is handed over once: the next `schema()` call builds a new one.
+
+Table names are decided here, without the state: the SDK calls `schema(configuration)` with no state, and a table
+`update()` writes must be one `schema()` declared (an undeclared table gets inferred types and a hashed key). So the
+names are a function of what `schema()` can see: the listed sheets' names and ids and the declaration files' pins
+(`[sheet] table = ...`). `update()` builds its fallback plan the same way, never from the state, so the two always
+agree. Consequence: an unpinned sheet's table follows the sheet's current name (`sync.py` moves its rows when it is
+renamed and says how to pin it); a pinned one never moves.
 """
 
 from __future__ import annotations

@@ -18,9 +18,12 @@ import polars as pl
 from sheetsync import extras, logs, pipeline
 from sheetsync.api import ApiError
 from sheetsync.config import Settings, load_settings
+from sheetsync.discovery import SheetRef
 from sheetsync.emit import Emitter
 from sheetsync.plan import Plan, SheetResult, build_plan, remember, take
 from sheetsync.state import RowHashes, SheetState, StateError, SyncState
+
+SHEET_ROWS = "sheets"  # the state's key for the hashes of the `sheets` rows last sent
 
 
 class SyncFailed(Exception):
@@ -72,8 +75,16 @@ def run(configuration: dict, state: dict, emitter: Emitter, plan: Plan | None = 
 
     for result in plan.sheets:
         report.checked += 1
-        if _sync_sheet(plan, result, sync_state, settings, emitter, report, now):
+        synced = _sync_sheet(plan, result, sync_state, settings, emitter, report, now)
+        if synced:
             extras.sync_sheet_extras(plan.client, settings, result.ref.id, sync_state, emitter)
+        if result.table is not None:
+            synced |= _send_sheet_row(_sheet_row(plan, result), sync_state, emitter)
+        if synced:
+            emitter.checkpoint(sync_state.to_json())
+    for result in _missing_sheets(plan, sync_state):
+        report.checked += 1
+        if _sheet_failed(result, sync_state.sheets.get(result.ref.id), sync_state, emitter, report):
             emitter.checkpoint(sync_state.to_json())
 
     extras.sync_account_extras(plan, sync_state, emitter, report)
@@ -126,6 +137,7 @@ def _sync_sheet(
     ):
         report.skipped += 1
         report.unchanged += previous.row_count
+        logs.info(f"sheet {sheet_id} → {planned.name}: version {planned.version} already synced; skipped")
         return False
     report.fetched += 1
 
@@ -150,8 +162,10 @@ def _sync_sheet(
     # diff
     if previous is not None and previous.table != planned.name:
         emitter.warning(
-            f"sheet {sheet_id} now lands in table '{planned.name}' (was '{previous.table}'): its rows are re-sent "
-            "there and the old table's rows are marked deleted"
+            f"sheet {sheet_id} ('{planned.sheet_name}') now lands in table '{planned.name}' (was '{previous.table}'; "
+            "schema() sees no state, so an unpinned table follows the sheet's name): its rows are re-sent there and "
+            f"the old table's rows are marked deleted. To keep '{previous.table}', pin it in a declaration file "
+            f'(transforms/sheets/*.toml: [sheet] id = {sheet_id}, table = "{previous.table}")'
         )
         emitter.truncate(previous.table)
         previous = None
@@ -162,7 +176,6 @@ def _sync_sheet(
     emitter.upsert_frame(planned.name, upserts)
     emitter.delete_keys(planned.name, ({"row_id": int(i)} for i in changes.delete))
     extras.sync_columns(planned, previous, emitter)
-    emitter.upsert("sheets", _sheet_row(plan, result, "ok", None))
 
     sync_state.sheets[sheet_id] = SheetState(
         table=planned.name,
@@ -190,7 +203,10 @@ def _sync_sheet(
 def _sheet_failed(
     result: SheetResult, previous: SheetState | None, sync_state: SyncState, emitter: Emitter, report: SyncReport
 ) -> bool:
-    """A sheet that could not be read: gone or unshared sheets keep their rows; anything else fails the sync."""
+    """A sheet that could not be read: gone or unshared sheets keep their rows; anything else fails the sync.
+
+    Its `sheets` row keeps what was last known (an update of `status` and `status_message` only), and its hash is
+    forgotten so that the full row is sent again when the sheet comes back."""
     error, ref = result.error, result.ref
     gone = isinstance(error, ApiError) and error.is_gone
     status = "inaccessible" if gone else "failed"
@@ -202,15 +218,70 @@ def _sheet_failed(
         logs.severe(message)
     if previous is not None and previous.status == status:
         return False
-    row = {"sheet_id": ref.id, "name": ref.name, "table_name": result.table_name, "status": status}
-    emitter.upsert("sheets", {**row, "status_message": str(error)[:1000]})
+    _forget_sheet_row(ref.id, sync_state)
+    row = {"sheet_id": ref.id, "table_name": result.table_name, "status": status, "status_message": str(error)[:1000]}
     if previous is None:
+        emitter.upsert("sheets", {**row, "name": ref.name})
         previous = SheetState(table=result.table_name, version=None, fingerprint="", verified_at=None)
+    else:
+        emitter.update("sheets", row)
     sync_state.sheets[ref.id] = replace(previous, status=status)
     return True
 
 
-def _sheet_row(plan: Plan, result: SheetResult, status: str, message: str | None) -> dict:
+def _missing_sheets(plan: Plan, sync_state: SyncState) -> list[SheetResult]:
+    """Sheets the state knows that this sync's listing no longer shows (deleted, or no longer shared): each is probed
+    once (`GET /sheets/{id}/version`), so the `sheets` table can say why. Sheets the configuration no longer selects
+    are left alone."""
+    settings, planned = plan.settings, {r.ref.id for r in plan.sheets}
+    missing = []
+    for sheet_id, previous in sync_state.sheets.items():
+        deselected = (
+            settings.sheet_ids and sheet_id not in settings.sheet_ids
+        ) or sheet_id in settings.exclude_sheet_ids
+        if sheet_id in planned or deselected or settings.workspace_ids:
+            continue
+        ref = SheetRef(id=sheet_id, name=previous.table)
+        try:
+            plan.client.get(f"/sheets/{sheet_id}/version")
+            error: Exception = ApiError(f"/sheets/{sheet_id}", 404, None, "readable, but no longer listed")
+        except ApiError as probe:
+            error = probe
+        missing.append(SheetResult(ref, previous.table, error=error))
+    return missing
+
+
+def _send_sheet_row(row: dict, sync_state: SyncState, emitter: Emitter) -> bool:
+    """Upserts a sheet's `sheets` row when it differs from the one last sent (facts such as the folder can change
+    without a new version); returns whether it was sent."""
+    sent = _sent_sheet_rows(sync_state)
+    digest = pipeline.keyed_diff([row], "sheet_id", None).recorded.hashes[0]
+    if sent.get(row["sheet_id"]) == digest:
+        return False
+    emitter.upsert("sheets", row)
+    sent[row["sheet_id"]] = digest
+    _keep_sheet_rows(sent, sync_state)
+    return True
+
+
+def _forget_sheet_row(sheet_id: int, sync_state: SyncState) -> None:
+    sent = _sent_sheet_rows(sync_state)
+    if sent.pop(sheet_id, None) is not None:
+        _keep_sheet_rows(sent, sync_state)
+
+
+def _sent_sheet_rows(sync_state: SyncState) -> dict[int, int]:
+    rows = sync_state.keyed.get(SHEET_ROWS)
+    return dict(zip(rows.ids.to_list(), rows.hashes.to_list(), strict=True)) if rows is not None else {}
+
+
+def _keep_sheet_rows(sent: dict[int, int], sync_state: SyncState) -> None:
+    sync_state.keyed[SHEET_ROWS] = RowHashes(
+        pl.Series("row_id", list(sent), dtype=pl.Int64), pl.Series("hash", list(sent.values()), dtype=pl.UInt64)
+    )
+
+
+def _sheet_row(plan: Plan, result: SheetResult) -> dict:
     planned = result.table
     workspace_id, folder_id = (plan.tree.sheet_places.get(result.ref.id) if plan.tree else None) or (None, None)
     return {
@@ -221,8 +292,8 @@ def _sheet_row(plan: Plan, result: SheetResult, status: str, message: str | None
         **planned.facts,
         "workspace_id": planned.facts.get("workspace_id") or workspace_id,
         "folder_id": folder_id,
-        "status": status,
-        "status_message": message,
+        "status": "ok",
+        "status_message": None,
     }
 
 

@@ -215,10 +215,10 @@ def test_crash_mid_emit_resumes_without_gaps_or_duplicates(sandbox, tmp_path, sy
         original(self, table, row)
 
     table_of_plan = table_of(tmp_path, sheet)
-    monkeypatch.setattr(emit.SdkEmitter, "_upsert", crashing)
-    with pytest.raises(SyncFailed, match="crash mid-emit"):
-        run_sync(tmp_path, configuration(sandbox))
-    monkeypatch.undo()
+    with monkeypatch.context() as patch:
+        patch.setattr(emit.SdkEmitter, "_upsert", crashing)
+        with pytest.raises(SyncFailed, match="crash mid-emit"):
+            run_sync(tmp_path, configuration(sandbox))
     assert saved_state(tmp_path)["sheets"][str(sheet)]["version"] != store.version(sheet)
     synced()
 
@@ -235,7 +235,7 @@ def test_sheet_rename_moves_an_unpinned_table_and_keeps_a_pinned_one(sandbox, tm
     declarations = tmp_path / "declarations"
     declarations.mkdir()
     (declarations / "audit.toml").write_text(f'[sheet]\nid = {audit}\ntable = "audit_log"\n')
-    monkeypatch.setattr(pipeline, "DECLARATIONS_DIR", declarations)
+    monkeypatch.setenv(pipeline.DECLARATIONS_ENV, str(declarations))
     synced()
     before = synced_by_table(tmp_path)
 

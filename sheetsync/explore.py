@@ -12,6 +12,7 @@ and `export` (sheet JSON files in the API's shape, served by an in-process sandb
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import tempfile
@@ -499,10 +500,12 @@ def plot_hierarchy(depths: pl.DataFrame) -> Figure:
 
 
 def show(fig: Figure) -> None:
-    """Displays a figure in the notebook, tagged with its name (the tests look for it)."""
-    from IPython.display import display
+    """Displays a figure as a PNG, tagged with its name (the tests look for it); needs no matplotlib backend."""
+    from IPython.display import Image, display
 
-    display(fig, metadata={"figure": fig.get_label()})
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
+    display(Image(data=buffer.getvalue(), format="png"), metadata={"figure": fig.get_label()})
 
 
 # ---- preview of the next sync -----------------------------------------------------------------------------------

@@ -556,8 +556,12 @@ def load_state(path: str | Path | None = None) -> dict:
         state = json.loads(path.read_text(encoding="utf-8"))
     except ValueError as error:
         raise ExploreError(f"state file {str(path)!r} is not valid JSON: {error}") from None
-    with _friendly(f"state file {path}"):
+    try:
         SyncState.from_json(state)
+    except StateError as error:
+        raise ExploreError(
+            f"state file {str(path)!r} cannot be used ({error}); a sync from it would re-sync every sheet in full"
+        ) from None
     return state
 
 

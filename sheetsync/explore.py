@@ -200,14 +200,18 @@ def sheet_overview(source: Source, limit: int = 200) -> pl.DataFrame:
     """Every sheet (up to `limit`): rows, columns, version and last modified; one small request per sheet."""
     rows = []
     for item in _listing(source)[:limit]:
-        with _friendly(f"sheet {item['id']}"):
+        try:
             head = source.client.get(f"/sheets/{item['id']}", {"page": 1, "pageSize": 1})
+        except ApiError as error:
+            if not error.is_gone:  # listed but unshared or deleted since: the listing's facts are still worth seeing
+                raise ExploreError(_api_message(error, f"sheet {item['id']}")) from None
+            head = {}
         rows.append(
             {
                 "sheet_id": int(item["id"]),
                 "name": item.get("name"),
                 "rows": head.get("totalRowCount"),
-                "columns": len(head.get("columns") or []),
+                "columns": len(head["columns"]) if "columns" in head else None,
                 "version": item.get("version", head.get("version")),
                 "modified_at": item.get("modifiedAt"),
             }

@@ -39,6 +39,14 @@ def test_sheet_overview_matches_the_account(source):
     assert overview.schema["modified_at"] == pl.Datetime("us", "UTC")
 
 
+def test_a_sheet_gone_between_listing_and_read_keeps_the_overview(source):
+    s = store(source)
+    gone = s.sheet_id("Audit Log")
+    source.server.faults.add(rf"^/sheets/{gone}$", "error", code=1006, count=None)
+    overview = explore.sheet_overview(source).filter(pl.col("sheet_id") == gone)
+    assert overview.select("name", "rows", "columns", "version").row(0) == ("Audit Log", None, None, s.version(gone))
+
+
 def test_find_sheet_by_id_name_or_size(source):
     s = store(source)
     assert explore.find_sheet(source, "Inventory") == s.sheet_id("Inventory")

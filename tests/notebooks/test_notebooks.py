@@ -24,7 +24,7 @@ def test_explore_runs_against_the_in_process_sandbox_by_default(run_notebook):
     assert "3 violation(s), policy warn: 3 failing row(s)" in shown
 
 
-def test_explore_runs_against_a_sample_export(run_notebook, sandbox, tmp_path):
+def test_explore_runs_against_a_sample_export(run_notebook, tmp_path):
     with explore.sandbox_source() as source:
         explore.write_export(source, tmp_path / "export", ["Inventory"])
     notebook = run_notebook(EXPLORE, source="export", export_path=str(tmp_path / "export"))

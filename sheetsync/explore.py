@@ -26,7 +26,7 @@ import polars as pl
 from matplotlib.figure import Figure
 
 from schemas.contracts import Validation
-from sheetsync import pipeline
+from sheetsync import pipeline, scaffold
 from sheetsync.api import ApiError, SmartsheetClient
 from sheetsync.config import REGIONS, TOKEN_ENV, ConfigurationError, Settings, load_settings
 from sheetsync.discovery import SheetRef
@@ -397,24 +397,10 @@ def contract_result(explored: Explored, policy: str | None = None) -> ContractRe
     return ContractResult(validation, violations, failing)
 
 
-SCAFFOLD_FUNCTIONS = ("scaffold_sheet", "scaffold", "suggest")
-
-
-def suggested_declarations(explored: Explored) -> Any:
-    """`sheetsync.scaffold`'s starter files for this sheet when that module is there; otherwise the inferred types
-    of the columns (the profile's `inferred`), which is what a declaration would start from."""
-    try:
-        from sheetsync import scaffold  # built separately; optional here
-    except ImportError:
-        scaffold = None
-    for name in SCAFFOLD_FUNCTIONS:
-        function = getattr(scaffold, name, None)
-        if callable(function):
-            try:
-                return function(explored.sheet)
-            except TypeError:
-                break
-    return column_profile(explored).select("column_name", "smartsheet_type", "destination_type", "inferred")
+def suggested_declarations(explored: Explored) -> scaffold.Scaffold:
+    """The starter declaration and contract `python -m sheetsync scaffold` would write for this sheet, inferred
+    from its data (types, nullability, allowed values, ranges); save them under transforms/sheets and schemas/sheets."""
+    return scaffold.infer(explored.sheet, f"sheet {explored.sheet.get('id')} explored in a notebook")
 
 
 # ---- plots ------------------------------------------------------------------------------------------------------

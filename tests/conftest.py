@@ -61,3 +61,17 @@ def sandbox(make_sandbox: Callable[..., SandboxServer]) -> SandboxServer:
     """A running sandbox with a fresh copy of the sample account: .url (API root, ends /2.0), .token, .store (the
     control API), .faults, .requests (the request log)."""
     return make_sandbox()
+
+
+@pytest.fixture
+def no_sheet_declarations(tmp_path_factory, monkeypatch):
+    """Empty per-sheet declaration and contract folders: the sync applies the base transforms only.
+
+    The shipped declarations (transforms/sheets, schemas/sheets) rename, cast and drop columns of the sample sheets;
+    tests that check the base mapping use this, and tests/contracts and tests/policies test the declarations."""
+    from sheetsync import pipeline
+
+    empty = tmp_path_factory.mktemp("no-declarations")
+    for folder, env in (("transforms", pipeline.DECLARATIONS_ENV), ("schemas", pipeline.CONTRACTS_ENV)):
+        (empty / folder).mkdir()
+        monkeypatch.setenv(env, str(empty / folder))

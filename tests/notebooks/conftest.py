@@ -78,3 +78,8 @@ def text(notebook: nbformat.NotebookNode) -> str:
             data = output.get("data", {})
             parts += [output.get("text", ""), data.get("text/plain", ""), data.get("text/html", "")]
     return "\n".join(parts)
+
+
+@pytest.fixture(autouse=True)
+def _base_transforms_only(no_sheet_declarations):
+    """The profiles asserted here are of the sample sheets as the base transforms type them."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from collections import Counter
 
@@ -165,11 +164,9 @@ def test_contract_result_lists_the_failing_rows(source):
 def test_suggested_declarations(source):
     explored = explore.explore_sheet(source, "Inventory")
     suggestion = explore.suggested_declarations(explored)
-    if importlib.util.find_spec("sheetsync.scaffold") is None:
-        assert isinstance(suggestion, pl.DataFrame)
-        assert suggestion.filter(pl.col("column_name") == "serial")["inferred"].to_list() == ["numbers in text"]
-    else:
-        assert suggestion is not None and not isinstance(suggestion, pl.DataFrame)
+    assert f"id = {explored.sheet['id']}" in suggestion.declaration
+    assert "[columns.serial]" in suggestion.declaration  # numbers kept as text: the scaffold suggests parsing them
+    assert f"id = {explored.sheet['id']}" in suggestion.contract
 
 
 def test_plots_are_named_figures_of_the_data(source):

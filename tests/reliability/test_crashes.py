@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def sync_in_subprocess(project: Path, conf: dict, home: Path, crash_at: str | None = None) -> subprocess.Popen:
     project.mkdir(parents=True, exist_ok=True)
-    conf_path = project / "configuration.json"
+    conf_path = project.parent / f"{project.name}-configuration.json"  # outside: the project is searched for secrets
     conf_path.write_text(json.dumps(conf))
     env = {**os.environ, "PYTHONPATH": str(ROOT), "HOME": str(home), "DO_NOT_TRACK": "1"}
     env.pop("CRASH_AT", None)

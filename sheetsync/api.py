@@ -8,6 +8,9 @@
   over, so it is retried here, a bounded number of times.
 - `RateLimiter` keeps every attempt, retries included, under the token's 300 requests a minute across threads.
 - Every call has a timeout, and `ApiMetrics` counts requests, retries, bytes and latency for the sync log.
+- Bounded: one `get` makes at most BODY_ATTEMPTS x (max_retries + 1) requests, each waiting at most the timeout, with
+  backoffs capped at BACKOFF_MAX_SECONDS and a `Retry-After` capped at RETRY_AFTER_MAX_SECONDS. A 4xx other than 429
+  is never retried.
 
 The token only ever goes into the Authorization header; no message built here contains it.
 """
@@ -24,12 +27,15 @@ from dataclasses import dataclass, field
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import MaxRetryError
 from urllib3.util.retry import Retry
 
 from sheetsync.config import Settings
 
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 BODY_ATTEMPTS = 3
+BACKOFF_MAX_SECONDS = 60.0
+RETRY_AFTER_MAX_SECONDS = 60  # Smartsheet asks for ~60 s after a 429; a larger Retry-After must not stall a sync
 
 
 class ApiError(Exception):
@@ -135,7 +141,8 @@ class SmartsheetClient:
             status_forcelist=RETRY_STATUSES,
             allowed_methods=frozenset({"GET"}),
             backoff_factor=settings.retry_backoff_seconds,
-            backoff_max=60.0,
+            backoff_max=BACKOFF_MAX_SECONDS,
+            retry_after_max=RETRY_AFTER_MAX_SECONDS,
             backoff_jitter=settings.retry_backoff_seconds / 2,
             respect_retry_after_header=True,
             raise_on_status=False,
@@ -156,23 +163,31 @@ class SmartsheetClient:
             try:
                 response = self.session.get(f"{self.base_url}{path}", params=params, timeout=self.timeout)
                 body = response.content
-            except (requests.ConnectionError, requests.Timeout) as error:
-                if attempt == BODY_ATTEMPTS:
-                    problem = f"network failure after {attempt} attempts: {type(error).__name__}"
-                    raise ApiError(path, 0, None, problem) from None
+            except requests.RequestException as error:
+                # urllib3 has already retried what failed before the body (MaxRetryError); only a body cut short
+                # (reset, read timeout mid-body) is retried here
+                if attempt == BODY_ATTEMPTS or not _body_failure(error):
+                    raise ApiError(path, 0, None, _network_problem(error, self.timeout[1])) from None
                 self._pause(attempt)
                 continue
             self.metrics.observe(time.monotonic() - started, len(body))
             try:
                 payload = json.loads(body) if body else {}
             except ValueError:
-                if attempt == BODY_ATTEMPTS:
-                    raise ApiError(path, response.status_code, None, "the response body is not valid JSON") from None
-                self._pause(attempt)
-                continue
+                payload = None
             if response.status_code >= 400:
-                raise ApiError(path, response.status_code, payload.get("errorCode"), str(payload.get("message", "")))
-            return payload
+                payload = payload if isinstance(payload, dict) else {"message": "the error body is not JSON"}
+                message = str(payload.get("message", ""))
+                tries = _attempts(response)
+                if tries > 1:
+                    message += f" (after {tries} attempts)"
+                raise ApiError(path, response.status_code, payload.get("errorCode"), message)
+            if isinstance(payload, dict):
+                return payload
+            if attempt == BODY_ATTEMPTS:
+                problem = f"the response body is not a JSON object after {attempt} attempts (truncated?)"
+                raise ApiError(path, response.status_code, None, problem)
+            self._pause(attempt)
         raise AssertionError("unreachable")
 
     def _pause(self, attempt: int) -> None:
@@ -181,3 +196,29 @@ class SmartsheetClient:
 
     def close(self) -> None:
         self.session.close()
+
+
+def _body_failure(error: requests.RequestException) -> bool:
+    """Whether the failure happened while reading a body (not retried by urllib3) rather than after its retries."""
+    if isinstance(error, (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError)):
+        return True
+    return isinstance(error, requests.ConnectionError) and not isinstance(
+        error.args[0] if error.args else None, (MaxRetryError,)
+    )
+
+
+def _network_problem(error: requests.RequestException, timeout: float) -> str:
+    """A short cause without the URL's query or any header: e.g. 'read timed out (timeout 60s)'."""
+    reason = error.args[0] if error.args else error
+    reason = getattr(reason, "reason", None) or reason
+    name = type(reason).__name__
+    if "Timeout" in name or isinstance(error, requests.Timeout):
+        return f"network failure: no answer within the {timeout:g}s timeout ({name}), retries exhausted"
+    if isinstance(error, requests.exceptions.ChunkedEncodingError):
+        return f"network failure: the connection broke while reading the body ({name}), retries exhausted"
+    return f"network failure: {name}, retries exhausted"
+
+
+def _attempts(response: requests.Response) -> int:
+    retries = getattr(response.raw, "retries", None)
+    return len(getattr(retries, "history", ()) or ()) + 1

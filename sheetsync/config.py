@@ -82,6 +82,15 @@ def load_settings(configuration: Mapping[str, object], environ: Mapping[str, str
     if any(c.isspace() for c in token):
         raise ConfigurationError("smartsheet_api_token", "contains white space; paste the token alone")
 
+    try:
+        return _settings(conf, token)
+    except ConfigurationError as error:  # a token pasted into the wrong setting is not echoed back either
+        if token in str(error) or token in conf.get(error.setting, ""):
+            raise ConfigurationError(error.setting, "has an invalid value (it looks like the API token)") from None
+        raise
+
+
+def _settings(conf: dict[str, str], token: str) -> Settings:
     base_url = _base_url(conf)
     sheet_ids = _ids(conf, "sheet_ids")
     if not sheet_ids and conf.get("smartsheet_sheet_id"):

@@ -55,8 +55,9 @@ def list_sheets(client: SmartsheetClient) -> list[dict]:
     return list(offset_pages(client, "/sheets", {"include": "sheetVersion"}))
 
 
-def fetch_sheet(client: SmartsheetClient, sheet_id: int, page_size: int = SHEET_PAGE_SIZE) -> dict:
+def fetch_sheet(client: SmartsheetClient, sheet_id: int, page_size: int | None = None) -> dict:
     """The whole sheet (columns and every row) as one consistent version, in the API's own JSON shape."""
+    page_size = page_size or SHEET_PAGE_SIZE  # read at call time, so a test can page a small sheet
     for _ in range(FETCH_ATTEMPTS):
         first = client.get(f"/sheets/{sheet_id}", {**SHEET_PARAMS, "page": 1, "pageSize": page_size})
         version, total = first.get("version"), int(first.get("totalRowCount") or 0)

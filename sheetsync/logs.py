@@ -27,17 +27,24 @@ def redact(text: str) -> str:
     return text
 
 
+def _log(method, message: str) -> None:
+    # Outside a Fivetran runner (notebooks, the benchmark) the SDK's level is unset and its logger would raise.
+    if Logging.LOG_LEVEL is None:
+        Logging.LOG_LEVEL = Logging.Level.INFO
+    method(redact(message))
+
+
 def info(message: str) -> None:
-    Logging.info(redact(message))
+    _log(Logging.info, message)
 
 
 def fine(message: str) -> None:
-    Logging.fine(redact(message))
+    _log(Logging.fine, message)
 
 
 def warning(message: str) -> None:
-    Logging.warning(redact(message))
+    _log(Logging.warning, message)
 
 
 def severe(message: str) -> None:
-    Logging.severe(redact(message))
+    _log(Logging.severe, message)

@@ -69,12 +69,15 @@ def run(configuration: dict, state: dict, emitter: Emitter, plan: Plan | None = 
     logs.register_secret(settings.token)
     started = time.monotonic()
     plan = plan or take(settings) or build_plan(settings)
-    sync_state = _load_state(state, emitter)
+    sync_state, discarded = _load_state(state, emitter)
     now = datetime.now(timezone.utc)
     report = SyncReport()
 
     for result in plan.sheets:
         report.checked += 1
+        if discarded and result.table is not None:
+            # nobody knows which rows went while the state was unreadable: the full re-send replaces the table's rows
+            emitter.truncate(result.table.name)
         synced = _sync_sheet(plan, result, sync_state, settings, emitter, report, now)
         if synced:
             extras.sync_sheet_extras(plan.client, settings, result.ref.id, sync_state, emitter)
@@ -95,13 +98,14 @@ def run(configuration: dict, state: dict, emitter: Emitter, plan: Plan | None = 
     return report
 
 
-def _load_state(state: dict, emitter: Emitter) -> SyncState:
-    """The checkpointed state; a corrupt or unknown one is never trusted: it starts a safe full re-sync."""
+def _load_state(state: dict, emitter: Emitter) -> tuple[SyncState, bool]:
+    """The checkpointed state, and whether it was discarded: a corrupt or unknown one is never trusted, it starts a
+    safe full re-sync."""
     try:
-        return SyncState.from_json(state or {})
+        return SyncState.from_json(state or {}), False
     except StateError as error:
         emitter.warning(f"the saved state cannot be used ({error}); re-syncing every sheet in full")
-        return SyncState()
+        return SyncState(), True
 
 
 def _verification_due(previous: SheetState, settings: Settings, now: datetime) -> bool:

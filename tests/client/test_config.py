@@ -4,7 +4,7 @@ import pytest
 
 from sheetsync.config import REGIONS, TOKEN_ENV, ConfigurationError, load_settings
 
-TOKEN = "tok-SECRET-123"
+TOKEN = "tok-SECRET-123-a-long-token-of-forty-chars"
 
 
 def settings(**conf):
@@ -66,6 +66,32 @@ def test_plain_http_is_allowed_only_to_loopback():
     assert settings(base_url="http://[::1]:8080/2.0").base_url.startswith("http://[::1]")
     with pytest.raises(ConfigurationError, match="plain http"):
         settings(base_url="http://10.0.0.5/2.0")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://api.smartsheet.com/2.0",
+        "http://localhost.example.com/2.0",
+        "http://127.0.0.1.nip.io/2.0",
+        "http://0.0.0.0:8080/2.0",
+        "http://[::ffff:10.0.0.1]/2.0",
+        "http://192.168.1.10:8765/2.0",
+    ],
+)
+def test_the_token_is_refused_over_plain_http_to_any_non_loopback_host(url):
+    with pytest.raises(ConfigurationError, match="plain http") as caught:
+        settings(base_url=url)
+    assert caught.value.setting == "base_url"
+    assert TOKEN not in str(caught.value)
+
+
+@pytest.mark.parametrize("setting", ["sheet_ids", "max_workers", "violation_policy", "sync_reports", "region"])
+def test_a_token_pasted_into_another_setting_is_not_echoed(setting):
+    with pytest.raises(ConfigurationError) as caught:
+        settings(**{setting: TOKEN})
+    assert caught.value.setting == setting
+    assert TOKEN not in str(caught.value)
 
 
 def test_the_token_never_shows_in_a_repr():

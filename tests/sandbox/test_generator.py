@@ -122,7 +122,14 @@ def test_serve_command_serves_a_data_dir_and_keeps_the_token_out_of_its_log(tmp_
         assert url.startswith("http://127.0.0.1:") and url.endswith("/2.0")
         response = requests.get(url + "/sheets", headers={"Authorization": "Bearer s3cret"}, timeout=5)
         assert response.json()["totalCount"] == 8
+        # the server logs a request after answering it: read until its line arrives, then stop the server
+        log = ""
+        while "GET /2.0/sheets" not in log:
+            line = process.stderr.readline()
+            assert line, f"the sandbox exited before logging the request: {log!r}"
+            log += line
     finally:
         process.terminate()
-        _, log = process.communicate(timeout=5)
+        _, rest = process.communicate(timeout=5)
+    log += rest
     assert "GET /2.0/sheets 200" in log and "s3cret" not in log

@@ -20,6 +20,7 @@ from sheetsync.fetch import offset_pages
 from sheetsync.state import SheetState, SyncState
 
 MAX_TRACKED_VIOLATIONS = 5_000
+PLACES = "places"  # the state key of each sheet's (workspace, folder)
 
 
 def sync_keyed(table: str, key: str, rows: list[dict], state_key: str, sync_state: SyncState, emitter: Emitter) -> None:
@@ -86,7 +87,12 @@ def _violation_row(planned, key: str, value, policy: str, first_seen: str, now: 
 
 
 def sync_sheet_extras(client: SmartsheetClient, settings: Settings, sid: int, sync_state: SyncState, emitter: Emitter):
-    """Summary fields, attachments, discussions and comments of one sheet whose version moved."""
+    """Summary fields, attachments, discussions and comments of one sheet whose version moved.
+
+    A sheet that could not be read this sync keeps what was sent before: its extras are not read either."""
+    sheet = sync_state.sheets.get(sid)
+    if sheet is None or sheet.status != "ok":
+        return
     try:
         if settings.sync_summary_fields:
             fields = client.get(f"/sheets/{sid}/summary").get("fields", [])
@@ -105,8 +111,31 @@ def sync_sheet_extras(client: SmartsheetClient, settings: Settings, sid: int, sy
         emitter.warning(f"sheet {sid}: summary fields, attachments or discussions not refreshed this sync: {error}")
 
 
+def place_rows(plan) -> list[dict]:
+    """Each planned sheet's place in the tree: (workspace, folder), both None for a sheet outside any workspace."""
+    places = plan.tree.sheet_places if plan.tree is not None else {}
+    rows = []
+    for result in plan.sheets:
+        workspace_id, folder_id = places.get(result.ref.id) or (None, None)
+        rows.append({"sheet_id": result.ref.id, "workspace_id": workspace_id, "folder_id": folder_id})
+    return rows
+
+
+def moved_sheets(plan, sync_state: SyncState) -> frozenset[int]:
+    """Sheets whose place changed since the last sync. Moving a sheet bumps no version, so without this the `sheets`
+    row would keep its old folder until the sheet is next edited."""
+    previous = sync_state.keyed.get(PLACES)
+    if plan.tree is None or previous is None:
+        return frozenset()
+    changes = pipeline.keyed_diff(place_rows(plan), "sheet_id", previous)
+    return frozenset(changes.upsert.to_list()) & frozenset(previous.ids.to_list())
+
+
 def sync_account_extras(plan, sync_state: SyncState, emitter: Emitter, report) -> None:
-    """Workspaces, folders and reports: versionless, so diffed on every sync."""
+    """Workspaces, folders and reports: versionless, so diffed on every sync. Records each sheet's place last, once
+    every moved sheet's row has been re-sent."""
+    if plan.tree is not None:
+        sync_state.keyed[PLACES] = pipeline.keyed_diff(place_rows(plan), "sheet_id", None).recorded
     if plan.settings.sync_workspaces and plan.tree is not None:
         workspaces = [
             {"workspace_id": w["id"], "name": w["name"], "permalink": w.get("permalink")} for w in plan.tree.workspaces

@@ -69,10 +69,11 @@ def run(configuration: dict, state: dict, emitter: Emitter, plan: Plan | None = 
     sync_state = _load_state(state, emitter)
     now = datetime.now(timezone.utc)
     report = SyncReport()
+    moved = extras.moved_sheets(plan, sync_state)  # a move bumps no version, but the `sheets` row must follow it
 
     for result in plan.sheets:
         report.checked += 1
-        if _sync_sheet(plan, result, sync_state, settings, emitter, report, now):
+        if _sync_sheet(plan, result, sync_state, settings, emitter, report, now, moved):
             extras.sync_sheet_extras(plan.client, settings, result.ref.id, sync_state, emitter)
             emitter.checkpoint(sync_state.to_json())
 
@@ -109,6 +110,7 @@ def _sync_sheet(
     emitter: Emitter,
     report: SyncReport,
     now: datetime,
+    moved: frozenset[int] = frozenset(),
 ) -> bool:
     """Emits one sheet's changes; returns whether anything was emitted or the state changed."""
     sheet_id, previous = result.ref.id, sync_state.sheets.get(result.ref.id)
@@ -123,6 +125,7 @@ def _sync_sheet(
         and previous.fingerprint == planned.fingerprint
         and previous.table == planned.name
         and not _verification_due(previous, settings, now)
+        and sheet_id not in moved
     ):
         report.skipped += 1
         report.unchanged += previous.row_count

@@ -9,6 +9,8 @@ from sheetsync import fetch
 from tests.account.helpers import configuration, sheet_rows
 from tests.e2e.harness import Warehouse, run_sync
 
+NO_SHEET_EXTRAS = {"sync_reports": "false", "sync_summary_fields": "false", "sync_attachments": "false"}
+
 
 @pytest.fixture
 def small_pages(monkeypatch):
@@ -17,7 +19,7 @@ def small_pages(monkeypatch):
 
 
 def test_empty_sheet_ids_syncs_every_sheet_of_every_listing_page(sandbox, tmp_path, small_pages):
-    run_sync(tmp_path, configuration(sandbox))
+    run_sync(tmp_path, configuration(sandbox, **NO_SHEET_EXTRAS))
 
     every_sheet = set(sandbox.store.sheet_ids())
     assert len(every_sheet) == 8
@@ -32,13 +34,14 @@ def test_empty_sheet_ids_syncs_every_sheet_of_every_listing_page(sandbox, tmp_pa
 
 
 def test_a_sheet_created_after_the_first_sync_lands_in_the_next(sandbox, tmp_path, small_pages):
-    run_sync(tmp_path, configuration(sandbox))
+    conf = configuration(sandbox, **NO_SHEET_EXTRAS, sync_discussions="false")
+    run_sync(tmp_path, conf)
     new_id = sandbox.store.create_sheet(
         "Zeta Sheet", ["Name", {"title": "Qty", "type": "TEXT_NUMBER"}], folder_id=sandbox.store.folder_id("Logs")
     )
     sandbox.store.add_row(new_id, {"Name": "first", "Qty": 3})
 
-    run_sync(tmp_path, configuration(sandbox))
+    run_sync(tmp_path, conf)
 
     warehouse = Warehouse(tmp_path)
     row = sheet_rows(warehouse)[new_id]
@@ -53,7 +56,8 @@ def test_a_sheet_created_after_the_first_sync_lands_in_the_next(sandbox, tmp_pat
 def test_workspace_ids_select_sheets_in_nested_folders_and_exclude_drops_listed_ones(sandbox, tmp_path):
     store = sandbox.store
     engineering = store.workspace_id("Engineering")
-    conf = configuration(sandbox, workspace_ids=str(engineering), exclude_sheet_ids=str(store.sheet_id("Empty Sheet")))
+    excluded = str(store.sheet_id("Empty Sheet"))
+    conf = configuration(sandbox, workspace_ids=str(engineering), exclude_sheet_ids=excluded, **NO_SHEET_EXTRAS)
 
     run_sync(tmp_path, conf)
 

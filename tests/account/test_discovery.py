@@ -73,3 +73,19 @@ def test_listed_sheet_ids_are_synced_alone(sandbox, tmp_path):
     wanted = sandbox.store.sheet_id("Inventory")
     run_sync(tmp_path, configuration(sandbox, sheet_ids=str(wanted), sync_reports="false"))
     assert set(sheet_rows(Warehouse(tmp_path))) == {wanted}
+
+
+def test_sheets_named_like_the_connectors_own_tables_get_tables_of_their_own(sandbox, tmp_path):
+    from sheetsync.tables import METADATA_TABLES, OPTIONAL_TABLES
+    from transforms.naming import FIXED_TABLES
+
+    assert set(METADATA_TABLES) | set(OPTIONAL_TABLES) == FIXED_TABLES
+    comments = sandbox.store.create_sheet("Comments", ["Name"])
+    sandbox.store.add_row(comments, {"Name": "a sheet, not a comment"})
+    run_sync(tmp_path, configuration(sandbox, sheet_ids=f"{comments},{sandbox.store.sheet_id('Project Plan')}"))
+
+    warehouse = Warehouse(tmp_path)
+    table = sheet_rows(warehouse)[comments]["table_name"]
+    assert table == f"comments_{comments}"
+    assert [r["name"] for r in warehouse.rows(table)] == ["a sheet, not a comment"]
+    assert warehouse.count("comments") == 3  # Project Plan's comments, untouched

@@ -160,6 +160,7 @@ def sync_reports(plan, sync_state: SyncState, emitter: Emitter, report) -> None:
     for planned in plan.reports:
         prefix = f"report:{planned.sheet_id}:"
         state_key = prefix + planned.name
+        sync_state.keyed.pop(f"report:{planned.sheet_id}", None)  # the key before it named the table: re-sent once
         for old_key in [k for k in sync_state.keyed if k.startswith(prefix) and k != state_key]:
             old_table = old_key[len(prefix) :]
             emitter.warning(

@@ -61,10 +61,11 @@ class RequestLog(list):
 
 
 class _RateWindow:
-    """A sliding 60 s window of admitted requests; with a limit, the (limit+1)th request within it is refused."""
+    """A sliding 60 s window of admitted requests; with a limit, the (limit+1)th request within it is refused.
+    `window_s` shortens the window so that tests can reach the limit in seconds instead of minutes."""
 
-    def __init__(self, limit: int | None) -> None:
-        self.limit = limit
+    def __init__(self, limit: int | None, window_s: float = 60.0) -> None:
+        self.limit, self.window_s = limit, window_s
         self._times: collections.deque[float] = collections.deque()
         self._lock = threading.Lock()
 
@@ -72,13 +73,13 @@ class _RateWindow:
         """Admits a request or raises 429/4003; returns the x-ratelimit-* headers describing the window."""
         with self._lock:
             now = time.monotonic()
-            while self._times and self._times[0] <= now - 60:
+            while self._times and self._times[0] <= now - self.window_s:
                 self._times.popleft()
             if self.limit is not None and len(self._times) >= self.limit:
                 raise ApiError(4003)
             self._times.append(now)
             limit = self.limit or NOMINAL_LIMIT
-            reset = time.time() + (self._times[0] + 60 - now)
+            reset = time.time() + (self._times[0] + self.window_s - now)
             return {
                 "x-ratelimit-limit": str(limit),
                 "x-ratelimit-remaining": str(max(0, limit - len(self._times))),
@@ -117,6 +118,7 @@ class SandboxServer:
         token: str = DEFAULT_TOKEN,
         latency_ms: float = 0,
         rate_limit_per_minute: int | None = None,
+        rate_window_s: float = 60.0,
         log_to: TextIO | None = None,
     ) -> None:
         if store is None:
@@ -130,7 +132,7 @@ class SandboxServer:
         self.latency_ms = latency_ms
         self.faults = Faults()
         self.requests = RequestLog()
-        self.rate = _RateWindow(rate_limit_per_minute)
+        self.rate = _RateWindow(rate_limit_per_minute, rate_window_s)
         self._log_to = log_to
         self._httpd = _HTTPServer(("127.0.0.1", port), _Handler)
         self._httpd.sandbox = self

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sheetsync import logs
 from sheetsync.api import ApiError, SmartsheetClient
 from sheetsync.config import Settings
 from sheetsync.fetch import list_sheets, token_pages
@@ -41,6 +42,9 @@ def walk_tree(client: SmartsheetClient, workspace_ids: tuple[int, ...] = ()) -> 
     workspaces = list(token_pages(client, "/workspaces"))
     if workspace_ids:
         workspaces = [w for w in workspaces if int(w["id"]) in workspace_ids]
+        missing = sorted(set(workspace_ids) - {int(w["id"]) for w in workspaces})
+        if missing:
+            logs.warning(f"workspace_ids: {', '.join(map(str, missing))} not among the workspaces this token can read")
     for workspace in workspaces:
         wid = int(workspace["id"])
         tree.workspaces.append({"id": wid, "name": workspace.get("name"), "permalink": workspace.get("permalink")})

@@ -86,7 +86,12 @@ def _violation_row(planned, key: str, value, policy: str, first_seen: str, now: 
 
 
 def sync_sheet_extras(client: SmartsheetClient, settings: Settings, sid: int, sync_state: SyncState, emitter: Emitter):
-    """Summary fields, attachments, discussions and comments of one sheet whose version moved."""
+    """Summary fields, attachments, discussions and comments of one sheet whose version moved.
+
+    A sheet that could not be read this sync keeps what was sent before: its extras are not read either."""
+    sheet = sync_state.sheets.get(sid)
+    if sheet is None or sheet.status != "ok":
+        return
     try:
         if settings.sync_summary_fields:
             fields = client.get(f"/sheets/{sid}/summary").get("fields", [])
@@ -122,14 +127,38 @@ def sync_account_extras(plan, sync_state: SyncState, emitter: Emitter, report) -
             for f in plan.tree.folders
         ]
         sync_keyed("folders", "folder_id", folders, "folders", sync_state, emitter)
+    sync_reports(plan, sync_state, emitter, report)
+
+
+def sync_reports(plan, sync_state: SyncState, emitter: Emitter, report) -> None:
+    """Every report is re-read and hash-diffed (reports have no version). The state key names the report's table, so
+    a report whose table name changes (it was renamed) is re-sent in full to the new table and the old one emptied."""
     for planned in plan.reports:
-        state_key = f"report:{planned.sheet_id}"
+        prefix = f"report:{planned.sheet_id}:"
+        state_key = prefix + planned.name
+        sync_state.keyed.pop(f"report:{planned.sheet_id}", None)  # the key before it named the table: re-sent once
+        for old_key in [k for k in sync_state.keyed if k.startswith(prefix) and k != state_key]:
+            old_table = old_key[len(prefix) :]
+            emitter.warning(
+                f"report {planned.sheet_id} ('{planned.sheet_name}') now lands in table '{planned.name}' "
+                f"(was '{old_table}'): its rows are re-sent there and the old table's rows are marked deleted"
+            )
+            emitter.truncate(old_table)
+            del sync_state.keyed[old_key]
         changes = pipeline.diff(planned, sync_state.keyed.get(state_key))
         emitter.upsert_frame(planned.name, planned.frame.filter(pl.col("row_id").is_in(changes.upsert.implode())))
         emitter.delete_keys(planned.name, ({"row_id": int(i)} for i in changes.delete))
         sync_state.keyed[state_key] = changes.recorded
+        logs.info(
+            f"report {planned.sheet_id} → {planned.name}: upserted {changes.upsert.len()}, "
+            f"deleted {changes.delete.len()}, unchanged {changes.unchanged}"
+        )
     for report_id, error in plan.report_errors.items():
-        report.failures.append(f"report {report_id}: {error}")
+        message = f"report {report_id}: {error}"
+        if isinstance(error, ApiError) and error.is_gone:  # unshared or deleted since the listing: like a sheet
+            emitter.warning(f"{message}; its rows are kept")
+        else:
+            report.failures.append(message)
 
 
 def _utc(text: str | None) -> datetime | None:

@@ -28,6 +28,11 @@ MAX_LENGTH = 63
 SYSTEM_COLUMNS = ("row_id", "row_number", "parent_id", "created_at", "modified_at", "created_by", "modified_by")
 INVALID_VALUES = "_invalid_values"
 _RESERVED = frozenset(SYSTEM_COLUMNS) | {INVALID_VALUES}
+# The connector's own tables (sheetsync/tables.py): a sheet called "Comments" must not land in `comments`.
+FIXED_TABLES = frozenset(
+    {"sheets", "columns", "contract_violations", "sheet_summary_fields", "attachments", "discussions", "comments"}
+    | {"workspaces", "folders"}
+)
 _WORDS = re.compile(r"[a-z]+|[0-9]+")
 
 
@@ -58,7 +63,7 @@ def table_names(sheets: Iterable[Mapping[str, Any]], pinned: Mapping[int, str] |
     """Sheet id → table name for sheets (``id``, ``name``); ``pinned`` are names already in use (from state)."""
     pinned = pinned or {}
     names = dict(pinned)
-    taken = set(names.values()) | {"sheets", "columns", "contract_violations"}
+    taken = set(names.values()) | FIXED_TABLES
     for sheet in sorted(sheets, key=lambda s: s["id"]):
         if sheet["id"] not in names:
             base = _table_base(snake_case(sheet.get("name") or "", MAX_LENGTH - 21))

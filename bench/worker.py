@@ -73,7 +73,13 @@ class CpuMeter:
 
 
 def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    """This process's peak RSS. `VmHWM`, not `ru_maxrss`: Linux carries ru_maxrss across exec from the parent."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux, bytes on macOS
 
 
 def main(spec_path: str, out_path: str) -> int:
@@ -122,12 +128,21 @@ def main(spec_path: str, out_path: str) -> int:
     state = json.loads(Path(spec["state_in"]).read_text()) if spec.get("state_in") else {}
     sink = NoopSink()
     rss_start = _peak_rss_mb()
+    profiler = None
+    if spec.get("profile"):
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     wall0, cpu0 = time.perf_counter(), time.process_time()
     schema_processing.reset()
     connector_module.connector.get_schema(configuration)  # our schema(): plan + declarations, as the runner calls it
     runtime.install(sink)
     emitter = BenchEmitter()
     report = sync.run(configuration, state, emitter)
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(spec["profile"])
     wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
     peak_rss = _peak_rss_mb()
 

@@ -20,6 +20,7 @@ import binascii
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import polars as pl
@@ -52,6 +53,12 @@ class RowHashes:
     def frame(self) -> pl.DataFrame:
         return pl.DataFrame({"row_id": self.ids.cast(pl.Int64), "hash": self.hashes.cast(pl.UInt64)})
 
+    @cached_property
+    def packed(self) -> str:
+        """The state's text for these rows, built once: every checkpoint writes every sheet, and re-packing each
+        unchanged sheet at each checkpoint made a many-sheet sync quadratic (bench scenario 4)."""
+        return _pack(self)
+
 
 @dataclass(frozen=True)
 class SheetState:
@@ -80,7 +87,7 @@ def encode(sheets: Mapping[int, SheetState]) -> dict[str, Any]:
                 "version": s.version,
                 "fingerprint": s.fingerprint,
                 "verified_at": s.verified_at,
-                "rows": _pack(s.rows),
+                "rows": s.rows.packed,
                 "status": s.status,
                 "column_ids": list(s.column_ids),
             }
@@ -177,7 +184,7 @@ class SyncState:
 
     def to_json(self) -> dict[str, Any]:
         state = encode(self.sheets)
-        state["keyed"] = {name: _pack(rows) for name, rows in self.keyed.items()}
+        state["keyed"] = {name: rows.packed for name, rows in self.keyed.items()}
         state["violations"] = {str(sheet_id): open_ for sheet_id, open_ in self.violations.items()}
         return state
 

@@ -16,7 +16,7 @@ import polars as pl
 from sheetsync.frame import cell_column
 from transforms.declarations import Declaration, apply_declaration
 from transforms.naming import INVALID_VALUES, column_names
-from transforms.types import SYSTEM_FIELDS, Cell, FivetranType, fivetran_type, rule_for
+from transforms.types import SYSTEM_FIELDS, Cell, FivetranType, fivetran_type, plain_text, rule_for
 
 PRIMARY_KEY = ["row_id"]
 INVALID_ENTRY = pl.Struct({"column": pl.String, "value": pl.String})
@@ -78,13 +78,20 @@ def _present(raw: pl.DataFrame, name: str) -> bool:
 
 
 def _first_fitting(raw: pl.DataFrame, cell: Cell, column: Mapping[str, Any]) -> pl.Expr:
-    """The first candidate of the column's rule that types every non-empty cell; else the last candidate."""
+    """The first candidate of the column's rule that types every non-empty cell; else the last candidate.
+
+    A candidate that cannot even evaluate (an objectValue of the wrong shape makes `json_decode` fail for the whole
+    column) is passed over; if none evaluates, the column keeps every value as text rather than fail the sheet."""
     *candidates, fallback = rule_for(column)
-    for candidate in candidates:
+    for candidate in (*candidates, fallback):
         expr = candidate(cell)
-        if not raw.select((cell.raw.is_not_null() & expr.is_null()).any()).item():
+        try:
+            misses = raw.select((cell.raw.is_not_null() & expr.is_null()).any()).item()
+        except pl.exceptions.ComputeError:
+            continue
+        if not misses or candidate is fallback:
             return expr
-    return fallback(cell)
+    return plain_text(cell)
 
 
 def _collect_invalid(frame: pl.DataFrame) -> pl.DataFrame:

@@ -169,3 +169,20 @@ def test_every_base_type_has_a_declared_fivetran_type():
 
 def test_fivetran_type_of_decimal():
     assert fivetran_type(pl.Decimal(12, 2)) == {"type": "DECIMAL", "precision": 12, "scale": 2}
+
+
+def test_a_multi_contact_object_of_the_wrong_shape_keeps_the_column_as_text_instead_of_failing():
+    """Found by the hostile-input property test: `{"values": [false]}` in a MULTI_CONTACT_LIST column."""
+    from sheetsync.frame import sheet_frame
+    from transforms.sheet import transform_sheet
+
+    bad = {"objectType": "MULTI_CONTACT", "values": [False]}
+    sheet = {
+        "id": 1,
+        "name": "S",
+        "columns": [{"id": 104, "index": 0, "title": "People", "type": "MULTI_CONTACT_LIST"}],
+        "rows": [{"id": 10, "rowNumber": 1, "cells": [{"columnId": 104, "value": "x", "objectValue": bad}]}],
+    }
+    table = transform_sheet(sheet, sheet_frame(sheet), "s")
+    assert table.columns["people"] == "STRING"
+    assert table.frame["people"].to_list() == ["x"]

@@ -131,7 +131,8 @@ class SmartsheetClient:
         self.base_url = settings.base_url
         self.timeout = (min(10.0, settings.request_timeout_seconds), settings.request_timeout_seconds)
         self.backoff = settings.retry_backoff_seconds
-        self.limiter = limiter or RateLimiter(settings.requests_per_minute)
+        # A 61 s window: the server counts a request when it arrives, a little after the limiter let it go.
+        self.limiter = limiter or RateLimiter(settings.requests_per_minute, window_seconds=61.0)
         self.metrics = ApiMetrics()
         retry = _LimitedRetry(
             total=settings.max_retries,

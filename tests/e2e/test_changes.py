@@ -251,3 +251,19 @@ def test_sheet_rename_moves_an_unpinned_table_and_keeps_a_pinned_one(sandbox, tm
     after = synced_by_table(tmp_path)
     assert after["audit_log"] == before["audit_log"]
     assert sorted(after["people"]) == sorted(before["team_roster"])
+
+
+def test_checkpoints_are_batched_between_sheets(sandbox, tmp_path, monkeypatch):
+    """A checkpoint falls between sheets once enough rows went out, not after every small sheet: each one costs a
+    fixed time in the SDK. With a 1-row threshold every emitting sheet is followed by one."""
+    from sheetsync import sync
+
+    counts = run_sync(tmp_path, configuration(sandbox))
+    assert counts["Checkpoints"] == 1  # the sample account is under 5,000 rows: one checkpoint, at the end
+    monkeypatch.setattr(sync._Checkpoints, "ROWS", 1)
+    store = sandbox.store
+    for name in ("Inventory", "Team Roster"):
+        sheet = store.sheet_id(name)
+        store.edit_cell(sheet, store.row_ids(sheet)[0], store.sheet(sheet)["columns"][0]["id"], "checkpoint me")
+    counts = run_sync(tmp_path, configuration(sandbox))
+    assert counts["Checkpoints"] == 3  # after each edited sheet, and the final one

@@ -18,7 +18,7 @@ import sys
 import threading
 from pathlib import Path
 
-from sheetsync import api, emit
+from sheetsync import api, emit, sync
 from tests.e2e.harness import run_sync
 
 _lock = threading.Lock()
@@ -36,6 +36,8 @@ def _die() -> None:
 
 
 def arm(spec: str) -> None:
+    # a checkpoint after every sheet, so that "the Nth checkpoint" falls between any two sheets of a small account
+    sync._Checkpoints.ROWS = 0
     kind, n = spec.split(":")
     n = int(n)
     if kind in ("upsert", "delete", "checkpoint-before"):

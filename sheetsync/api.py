@@ -17,12 +17,13 @@ The token only ever goes into the Authorization header; no message built here co
 
 from __future__ import annotations
 
+import itertools
 import json
+import math
 import random
 import statistics
 import threading
 import time
-from collections import deque
 from dataclasses import dataclass, field
 
 import requests
@@ -56,26 +57,55 @@ class ApiError(Exception):
 
 
 class RateLimiter:
-    """A sliding 60-second window shared by every thread: `acquire` blocks until one more request fits."""
+    """A sliding 60-second window shared by every thread: `acquire` blocks until one more request fits.
+
+    The server counts a request when it arrives, which is some time after `acquire` let it go. So a request counts
+    as "now" for as long as it is in flight, and from the moment its answer is in once `release` is called: an
+    upper bound on its arrival, so the server's count of any window never exceeds ours, however slow the network.
+    """
 
     def __init__(self, per_minute: int, window_seconds: float = 60.0):
         self.per_minute, self.window = per_minute, window_seconds
-        self._sent: deque[float] = deque()
+        self._slots: dict[int, float] = {}  # slot → when its answer came in (inf while in flight)
+        self._ids = itertools.count()
         self._lock = threading.Lock()
+        self._thread = threading.local()  # the slots this thread took and has not released
         self.waited_seconds = 0.0
 
     def acquire(self) -> None:
         while True:
             with self._lock:
                 now = time.monotonic()
-                while self._sent and now - self._sent[0] >= self.window:
-                    self._sent.popleft()
-                if len(self._sent) < self.per_minute:
-                    self._sent.append(now)
+                self._slots = {k: t for k, t in self._slots.items() if t > now - self.window}
+                if len(self._slots) < self.per_minute:
+                    slot = next(self._ids)
+                    self._slots[slot] = math.inf
+                    self._taken().append(slot)
                     return
-                wait = self.window - (now - self._sent[0]) + 0.001
+                answered = [t for t in self._slots.values() if t != math.inf]
+                wait = min(answered) + self.window - now + 0.001 if answered else 0.05
                 self.waited_seconds += wait
             time.sleep(wait)
+
+    def release(self) -> None:
+        """Every request this thread sent (the first attempt and urllib3's retries) has its answer."""
+        with self._lock:
+            now = time.monotonic()
+            for slot in self._taken():
+                if slot in self._slots:
+                    self._slots[slot] = now
+            self._taken().clear()
+
+    def counted(self) -> int:
+        """How many requests the current window holds."""
+        with self._lock:
+            now = time.monotonic()
+            return sum(1 for t in self._slots.values() if t > now - self.window)
+
+    def _taken(self) -> list[int]:
+        if not hasattr(self._thread, "slots"):
+            self._thread.slots = []
+        return self._thread.slots
 
 
 @dataclass
@@ -131,8 +161,7 @@ class SmartsheetClient:
         self.base_url = settings.base_url
         self.timeout = (min(10.0, settings.request_timeout_seconds), settings.request_timeout_seconds)
         self.backoff = settings.retry_backoff_seconds
-        # A 61 s window: the server counts a request when it arrives, a little after the limiter let it go.
-        self.limiter = limiter or RateLimiter(settings.requests_per_minute, window_seconds=61.0)
+        self.limiter = limiter or RateLimiter(settings.requests_per_minute)
         self.metrics = ApiMetrics()
         retry = _LimitedRetry(
             total=settings.max_retries,
@@ -171,6 +200,8 @@ class SmartsheetClient:
                     raise ApiError(path, 0, None, _network_problem(error, self.timeout[1])) from None
                 self._pause(attempt)
                 continue
+            finally:
+                self.limiter.release()
             self.metrics.observe(time.monotonic() - started, len(body))
             try:
                 payload = json.loads(body) if body else {}

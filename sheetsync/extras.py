@@ -8,6 +8,7 @@ moved (the caller decides), account-level ones on every sync (they are a few sma
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import polars as pl
@@ -85,22 +86,65 @@ def _violation_row(planned, key: str, value, policy: str, first_seen: str, now: 
     }
 
 
-def sync_sheet_extras(client: SmartsheetClient, settings: Settings, sid: int, sync_state: SyncState, emitter: Emitter):
+@dataclass(frozen=True)
+class SheetExtras:
+    """What the sheet fetch itself brought of the side tables (`include=summary,attachments,discussions`).
+
+    Comments are read from `/discussions?include=comments`, the documented way, but only for a sheet that has (or
+    had) discussions: most sheets have none, and then that request is saved too."""
+
+    summary_fields: list[dict] | None
+    attachments: list[dict] | None
+    has_discussions: bool | None
+
+
+def extra_includes(settings: Settings) -> tuple[str, ...]:
+    wanted = (
+        ("summary", settings.sync_summary_fields),
+        ("attachments", settings.sync_attachments),
+        ("discussions", settings.sync_discussions),
+    )
+    return tuple(name for name, on in wanted if on)
+
+
+def sheet_extras(sheet: dict, include: tuple[str, ...]) -> SheetExtras:
+    """The side-table data of a sheet fetched with `include` (sheet-level and row-level parts together)."""
+    rows = sheet.get("rows") or []
+
+    def everywhere(key: str) -> list[dict]:
+        return list(sheet.get(key) or []) + [item for row in rows for item in row.get(key) or []]
+
+    return SheetExtras(
+        summary_fields=(sheet.get("summary") or {}).get("fields", []) if "summary" in include else None,
+        attachments=everywhere("attachments") if "attachments" in include else None,
+        has_discussions=bool(everywhere("discussions")) if "discussions" in include else None,
+    )
+
+
+def sync_sheet_extras(client: SmartsheetClient, settings: Settings, result, sync_state: SyncState, emitter: Emitter):
     """Summary fields, attachments, discussions and comments of one sheet whose version moved.
 
     A sheet that could not be read this sync keeps what was sent before: its extras are not read either."""
+    sid = result.ref.id
     sheet = sync_state.sheets.get(sid)
     if sheet is None or sheet.status != "ok":
         return
+    fetched = result.extras or SheetExtras(None, None, None)
     try:
         if settings.sync_summary_fields:
-            fields = client.get(f"/sheets/{sid}/summary").get("fields", [])
+            fields = fetched.summary_fields
+            if fields is None:
+                fields = client.get(f"/sheets/{sid}/summary").get("fields", [])
             rows = [summary_row(sid, f) for f in fields]
             sync_keyed("sheet_summary_fields", "field_id", rows, f"summary:{sid}", sync_state, emitter)
         if settings.sync_attachments:
-            rows = [attachment_row(sid, a) for a in offset_pages(client, f"/sheets/{sid}/attachments")]
+            attachments = fetched.attachments
+            if attachments is None:
+                attachments = list(offset_pages(client, f"/sheets/{sid}/attachments"))
+            rows = [attachment_row(sid, a) for a in attachments]
             sync_keyed("attachments", "attachment_id", rows, f"attachments:{sid}", sync_state, emitter)
-        if settings.sync_discussions:
+        known = sync_state.keyed.get(f"discussions:{sid}")
+        if settings.sync_discussions and (fetched.has_discussions is not False or (known and known.ids.len())):
             discussions = list(offset_pages(client, f"/sheets/{sid}/discussions", {"include": "comments"}))
             rows = [discussion_row(sid, d) for d in discussions]
             comments = [comment_row(sid, d, c) for d in discussions for c in d.get("comments") or []]

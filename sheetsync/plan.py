@@ -23,6 +23,7 @@ from sheetsync import logs, pipeline
 from sheetsync.api import ApiError, RateLimiter, SmartsheetClient
 from sheetsync.config import Settings
 from sheetsync.discovery import SheetRef, Tree, select_sheets, walk_tree
+from sheetsync.extras import SheetExtras, extra_includes, sheet_extras
 from sheetsync.fetch import fetch_sheet
 from sheetsync.reports import fetch_reports
 from sheetsync.tables import METADATA_TABLES, OPTIONAL_TABLES, declaration
@@ -38,6 +39,7 @@ class SheetResult:
     table_name: str
     table: pipeline.PlannedTable | None = None
     error: Exception | None = None
+    extras: SheetExtras | None = None  # summary fields, attachments and discussions read with the sheet
 
     @property
     def version(self) -> int | None:
@@ -80,17 +82,21 @@ def build_plan(settings: Settings, limiter: RateLimiter | None = None) -> Plan:
     names = pipeline.table_names(refs, declared)
     logs.info(f"planning {len(refs)} sheet(s) with {settings.max_workers} worker(s)")
     with ThreadPoolExecutor(max_workers=settings.max_workers, thread_name_prefix="sheet") as pool:
-        results = list(pool.map(lambda ref: _plan_sheet(client, ref, names[ref.id], declared), refs))
+        include = extra_includes(settings)
+        results = list(pool.map(lambda ref: _plan_sheet(client, ref, names[ref.id], declared, include), refs))
     plan = Plan(settings=settings, client=client, tree=tree, sheets=results)
     if settings.sync_reports:
         _plan_reports(plan, declared)
     return plan
 
 
-def _plan_sheet(client: SmartsheetClient, ref: SheetRef, table_name: str, declared: pipeline.Declared) -> SheetResult:
+def _plan_sheet(
+    client: SmartsheetClient, ref: SheetRef, table_name: str, declared: pipeline.Declared, include: tuple[str, ...]
+) -> SheetResult:
     try:
-        sheet = fetch_sheet(client, ref.id)
-        return SheetResult(ref, table_name, table=pipeline.plan_sheet(sheet, table_name, declared))
+        sheet = fetch_sheet(client, ref.id, include=include)
+        planned = pipeline.plan_sheet(sheet, table_name, declared)
+        return SheetResult(ref, table_name, table=planned, extras=sheet_extras(sheet, include))
     except ApiError as error:
         return SheetResult(ref, table_name, error=error)
     except Exception as error:  # a sheet the transforms cannot handle must not stop the other sheets

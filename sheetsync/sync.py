@@ -81,7 +81,7 @@ def run(configuration: dict, state: dict, emitter: Emitter, plan: Plan | None = 
             emitter.truncate(result.table.name)
         synced = _sync_sheet(plan, result, sync_state, settings, emitter, report, now)
         if synced:
-            extras.sync_sheet_extras(plan.client, settings, result.ref.id, sync_state, emitter)
+            extras.sync_sheet_extras(plan.client, settings, result, sync_state, emitter)
         if result.table is not None:
             synced |= _send_sheet_row(_sheet_row(plan, result), sync_state, emitter)
         if synced:

@@ -120,7 +120,7 @@ def test_the_limiter_counts_every_retry(sandbox):
     c.get("/sheets")
     sent = storm.seen
     assert sent == 4  # 429, 429, truncated 200, good 200
-    assert len(limiter._sent) == c.metrics.requests == sent
+    assert limiter.counted() == c.metrics.requests == sent
 
 
 def test_a_dead_server_fails_with_a_network_message(sandbox):
@@ -128,3 +128,15 @@ def test_a_dead_server_fails_with_a_network_message(sandbox):
     with pytest.raises(ApiError, match="network failure") as caught:
         client(sandbox, **conf).get("/sheets")
     assert caught.value.status == 0
+
+
+def test_a_request_counts_against_the_window_from_when_its_answer_arrived(sandbox):
+    """The server counts arrivals, which come after `acquire`: a request holds its slot while in flight and is
+    dated by its answer, so a slow request cannot leave the window early on our side only."""
+    limiter = RateLimiter(per_minute=2, window_seconds=0.5)
+    sandbox.faults.add(SHEETS, "slow", delay_s=0.6, count=1)
+    c = client(sandbox, limiter=limiter)
+    c.get("/sheets")  # takes 0.6 s: longer than the window, yet it must still count once its answer is in
+    assert limiter.counted() == 1
+    c.get("/users/me")
+    assert limiter.counted() == 2

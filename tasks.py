@@ -2,7 +2,7 @@
 
     python3 tasks.py demo     # sandbox + `fivetran debug` into files/warehouse.db, then a summary of the warehouse
     python3 tasks.py test     # lint, format check and the whole test suite
-    python3 tasks.py bench    # the benchmark (bench/README.md)
+    python3 tasks.py bench    # the benchmark (docs/benchmark.md)
 
 Each command first makes `.venv/` and installs the pinned development requirements into it (once; again when
 requirements change), then re-runs itself inside it. Nothing is installed outside the repository.

@@ -59,7 +59,7 @@ class Settings:
     sync_workspaces: bool = True
     violation_policy: str = "warn"
     full_verification_hours: float = 24.0
-    max_workers: int = 4
+    max_workers: int = 8
     requests_per_minute: int = 300
     request_timeout_seconds: float = 60.0
     max_retries: int = 6
@@ -106,7 +106,7 @@ def _settings(conf: dict[str, str], token: str) -> Settings:
         workspace_ids=_ids(conf, "workspace_ids"),
         violation_policy=policy,
         full_verification_hours=_number(conf, "full_verification_hours", 24.0, minimum=0.0),
-        max_workers=int(_number(conf, "max_workers", 4, minimum=1, maximum=16, whole=True)),
+        max_workers=int(_number(conf, "max_workers", 8, minimum=1, maximum=16, whole=True)),
         requests_per_minute=int(_number(conf, "requests_per_minute", 300, minimum=1, maximum=300, whole=True)),
         request_timeout_seconds=_number(conf, "request_timeout_seconds", 60.0, minimum=0.1),
         max_retries=int(_number(conf, "max_retries", 6, minimum=0, maximum=20, whole=True)),

@@ -10,6 +10,7 @@ sent are never assumed to be in the warehouse.
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 
@@ -74,12 +75,13 @@ def run(configuration: dict, state: dict, emitter: Emitter, plan: Plan | None = 
     report = SyncReport()
 
     checkpoints = _Checkpoints(emitter, sync_state)
+    validations = _validate_changed(plan, sync_state, now)
     for result in plan.sheets:
         report.checked += 1
         if discarded and result.table is not None:
             # nobody knows which rows went while the state was unreadable: the full re-send replaces the table's rows
             emitter.truncate(result.table.name)
-        synced = _sync_sheet(plan, result, sync_state, settings, emitter, report, now)
+        synced = _sync_sheet(plan, result, sync_state, settings, emitter, report, now, validations)
         if synced:
             extras.sync_sheet_extras(plan.client, settings, result, sync_state, emitter)
         if result.table is not None:
@@ -144,6 +146,34 @@ def _verification_due(previous: SheetState, settings: Settings, now: datetime) -
     return now - last >= timedelta(hours=settings.full_verification_hours)
 
 
+def _unchanged(result: SheetResult, previous: SheetState | None, settings: Settings, now: datetime) -> bool:
+    """The sheet is as last synced: same version, same declarations, same table, and no full verification due."""
+    planned = result.table
+    return (
+        planned is not None
+        and previous is not None
+        and previous.status == "ok"
+        and previous.version == planned.version
+        and previous.fingerprint == planned.fingerprint
+        and previous.table == planned.name
+        and not _verification_due(previous, settings, now)
+    )
+
+
+def _validate_changed(plan: Plan, sync_state: SyncState, now: datetime) -> dict[int, pipeline.Validation]:
+    """The contracts of every sheet that will be diffed, on the plan's worker threads: validation is pure and the
+    largest per-sheet cost after fetching, and the emit loop that follows must stay sequential."""
+    settings = plan.settings
+    changed = [
+        r.table
+        for r in plan.sheets
+        if r.table is not None and not _unchanged(r, sync_state.sheets.get(r.ref.id), settings, now)
+    ]
+    with ThreadPoolExecutor(max_workers=settings.max_workers, thread_name_prefix="contracts") as pool:
+        checked = pool.map(lambda t: (t.sheet_id, pipeline.validate(t, settings.violation_policy)), changed)
+        return dict(checked)
+
+
 def _sync_sheet(
     plan: Plan,
     result: SheetResult,
@@ -152,6 +182,7 @@ def _sync_sheet(
     emitter: Emitter,
     report: SyncReport,
     now: datetime,
+    validations: dict[int, pipeline.Validation],
 ) -> bool:
     """Emits one sheet's changes; returns whether anything was emitted or the state changed."""
     sheet_id, previous = result.ref.id, sync_state.sheets.get(result.ref.id)
@@ -159,22 +190,15 @@ def _sync_sheet(
         return _sheet_failed(result, previous, sync_state, emitter, report)
     planned = result.table
     assert planned is not None
-    if (
-        previous is not None
-        and previous.status == "ok"
-        and previous.version == planned.version
-        and previous.fingerprint == planned.fingerprint
-        and previous.table == planned.name
-        and not _verification_due(previous, settings, now)
-    ):
+    if _unchanged(result, previous, settings, now):
         report.skipped += 1
         report.unchanged += previous.row_count
         logs.info(f"sheet {sheet_id} → {planned.name}: version {planned.version} already synced; skipped")
         return False
     report.fetched += 1
 
-    # contracts
-    validation = pipeline.validate(planned, settings.violation_policy)
+    # contracts (checked in parallel for every changed sheet before the emit loop, see `run`)
+    validation = validations.get(sheet_id) or pipeline.validate(planned, settings.violation_policy)
     violations = validation.violations
     report.violations += len(violations)
     extras.record_violations(planned, violations, validation.policy, sync_state, emitter, now)

@@ -39,7 +39,7 @@ import pandera.polars as pa
 import polars as pl
 
 from transforms.expressions import ExpressionError, compile_expression
-from transforms.files import SheetFileError, check_keys, read_toml, sheet_binding
+from transforms.files import SheetFileError, check_keys, load_file, load_folder, read_toml, sheet_binding
 from transforms.naming import INVALID_VALUES
 from transforms.sheet import SheetTable
 from transforms.types import NAIVE, UTC, FivetranType
@@ -113,12 +113,7 @@ class Validation:
 
 def load_contract(path: Path) -> Contract:
     """Read and check one contract file; errors name the file."""
-    try:
-        return _load(path)
-    except ContractError:
-        raise
-    except SheetFileError as error:
-        raise ContractError(str(error)) from error
+    return load_file(path, _load, ContractError)
 
 
 def _load(path: Path) -> Contract:
@@ -145,13 +140,7 @@ def _load(path: Path) -> Contract:
 
 def load_contracts(folder: Path) -> tuple[list[Contract], list[ContractError]]:
     """Every ``*.toml`` in ``folder``; a broken file is returned as an error instead of stopping the others."""
-    contracts, errors = [], []
-    for path in sorted(folder.glob("*.toml")):
-        try:
-            contracts.append(load_contract(path))
-        except ContractError as error:
-            errors.append(error)
-    return contracts, errors
+    return load_folder(folder, load_contract, ContractError)
 
 
 def validate(table: SheetTable, contract: Contract | None = None, default_policy: str = "warn") -> Validation:

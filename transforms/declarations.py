@@ -43,7 +43,7 @@ from typing import Any
 import polars as pl
 
 from transforms.expressions import ExpressionError, compile_expression
-from transforms.files import SheetFileError, check_keys, read_toml, sheet_binding
+from transforms.files import SheetFileError, check_keys, load_file, load_folder, read_toml, sheet_binding
 from transforms.naming import normalised
 from transforms.types import UTC, parse_date, parse_naive_datetime, parse_utc_datetime, plain_number_text
 
@@ -72,12 +72,7 @@ class Declaration:
 
 def load_declaration(path: Path) -> Declaration:
     """Read and check one declaration file (keys, cast names, expressions); errors name the file."""
-    try:
-        return _load(path)
-    except DeclarationError:
-        raise
-    except SheetFileError as error:
-        raise DeclarationError(str(error)) from error
+    return load_file(path, _load, DeclarationError)
 
 
 def _load(path: Path) -> Declaration:
@@ -106,13 +101,7 @@ def _load(path: Path) -> Declaration:
 
 def load_declarations(folder: Path) -> tuple[list[Declaration], list[DeclarationError]]:
     """Every ``*.toml`` in ``folder``; a broken file is returned as an error instead of stopping the others."""
-    declarations, errors = [], []
-    for path in sorted(folder.glob("*.toml")):
-        try:
-            declarations.append(load_declaration(path))
-        except DeclarationError as error:
-            errors.append(error)
-    return declarations, errors
+    return load_folder(folder, load_declaration, DeclarationError)
 
 
 def _check_column(path: Path, name: str, actions: Mapping[str, Any]) -> None:

@@ -7,9 +7,9 @@ file written before the sheet's id was known). A file bound by id wins over one 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -58,3 +58,27 @@ def for_sheet(sheet: Mapping[str, Any], files: Iterable[Bound]) -> Bound | None:
     by_id = [f for f in files if f.sheet_id is not None and f.sheet_id == sheet.get("id")]
     by_name = [f for f in files if f.sheet_id is None and f.sheet_name == sheet.get("name")]
     return next(iter(by_id + by_name), None)
+
+
+T = TypeVar("T")
+
+
+def load_file(path: Path, read: Callable[[Path], T], error: type[SheetFileError]) -> T:
+    """``read(path)``, with any ``SheetFileError`` it raises re-raised as ``error`` (the caller's own kind)."""
+    try:
+        return read(path)
+    except error:
+        raise
+    except SheetFileError as problem:
+        raise error(str(problem)) from problem
+
+
+def load_folder(folder: Path, load: Callable[[Path], T], error: type[SheetFileError]) -> tuple[list[T], list]:
+    """Every ``*.toml`` in ``folder``; a broken file is returned as an error instead of stopping the others."""
+    loaded, errors = [], []
+    for path in sorted(folder.glob("*.toml")):
+        try:
+            loaded.append(load(path))
+        except error as problem:
+            errors.append(problem)
+    return loaded, errors

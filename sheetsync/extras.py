@@ -25,7 +25,10 @@ MAX_TRACKED_VIOLATIONS = 5_000
 
 def sync_keyed(table: str, key: str, rows: list[dict], state_key: str, sync_state: SyncState, emitter: Emitter) -> None:
     """Upserts the rows whose content changed and deletes the keys that disappeared since the last sync."""
-    changes = pipeline.keyed_diff(rows, key, sync_state.keyed.get(state_key))
+    previous = sync_state.keyed.get(state_key)
+    if not rows and (previous is None or previous.ids.is_empty()):
+        return  # most sheets have no summary fields, attachments or discussions: nothing to diff
+    changes = pipeline.keyed_diff(rows, key, previous)
     upsert = set(changes.upsert.to_list())
     for row in rows:
         if int(row[key]) in upsert:

@@ -186,12 +186,14 @@ def diff(planned: PlannedTable, previous: RowHashes | None, held_back: Iterable[
 def keyed_diff(rows: list[dict], key: str, previous: RowHashes | None) -> Diff:
     """The same diff for a handful of plain rows (attachments, comments, …): each row hashed as canonical JSON."""
     ids = pl.Series(key, [int(r[key]) for r in rows], dtype=pl.Int64)
-    digests = [int.from_bytes(hashlib.blake2b(_canonical_json(r), digest_size=8).digest(), "big") for r in rows]
+    digests = [row_digest(r) for r in rows]
     return diff_hashes(ids, pl.Series("hash", digests, dtype=pl.UInt64), previous)
 
 
-def _canonical_json(row: dict) -> bytes:
-    return json.dumps(row, sort_keys=True, default=str, separators=(",", ":")).encode()
+def row_digest(row: dict) -> int:
+    """A plain row's 64-bit hash over its canonical JSON."""
+    canonical = json.dumps(row, sort_keys=True, default=str, separators=(",", ":")).encode()
+    return int.from_bytes(hashlib.blake2b(canonical, digest_size=8).digest(), "big")
 
 
 def _utc(text: str | None) -> datetime | None:

@@ -34,6 +34,11 @@ class StateError(ValueError):
     """A state this code cannot read (corrupt, or written by an unknown format version)."""
 
 
+def stored_hash(value: int) -> int:
+    """One 64-bit hash at the width the state keeps (see `stored_hashes`)."""
+    return value >> _DROPPED_BITS
+
+
 def stored_hashes(hashes: pl.Series) -> pl.Series:
     """64-bit row hashes at the width the state keeps (their top 48 bits)."""
     return (hashes.cast(pl.UInt64) // 2**_DROPPED_BITS).alias("hash")

@@ -22,7 +22,7 @@ from sheetsync.config import Settings, load_settings
 from sheetsync.discovery import SheetRef
 from sheetsync.emit import Emitter
 from sheetsync.plan import Plan, SheetResult, build_plan, remember, take
-from sheetsync.state import RowHashes, SheetState, StateError, SyncState
+from sheetsync.state import RowHashes, SheetState, StateError, SyncState, stored_hash
 
 SHEET_ROWS = "sheets"  # the state's key for the hashes of the `sheets` rows last sent
 
@@ -311,7 +311,7 @@ def _send_sheet_row(row: dict, sync_state: SyncState, emitter: Emitter) -> bool:
     """Upserts a sheet's `sheets` row when it differs from the one last sent (facts such as the folder can change
     without a new version); returns whether it was sent."""
     sent = _sent_sheet_rows(sync_state)
-    digest = pipeline.keyed_diff([row], "sheet_id", None).recorded.hashes[0]
+    digest = stored_hash(pipeline.row_digest(row))
     if sent.get(row["sheet_id"]) == digest:
         return False
     emitter.upsert("sheets", row)

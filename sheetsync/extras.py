@@ -110,9 +110,9 @@ def extra_includes(settings: Settings) -> tuple[str, ...]:
     return tuple(name for name, on in wanted if on)
 
 
-def sheet_extras(sheet: dict, include: tuple[str, ...]) -> SheetExtras:
-    """The side-table data of a sheet fetched with `include` (sheet-level and row-level parts together)."""
-    rows = sheet.get("rows") or []
+def sheet_extras(sheet: dict, include: tuple[str, ...], rows: list[dict]) -> SheetExtras:
+    """The side-table data of a sheet fetched with `include`: its own, and that of `rows` (each row's
+    `attachments` and `discussions`)."""
 
     def everywhere(key: str) -> list[dict]:
         return list(sheet.get(key) or []) + [item for row in rows for item in row.get(key) or []]

@@ -126,17 +126,19 @@ def table_names(refs: Iterable[Any], declared: Declared) -> dict[int, str]:
     return name_tables([{"id": r.id, "name": r.name} for r in refs], declared.pinned_tables())
 
 
-def plan_sheet(sheet: dict, table_name: str, declared: Declared) -> PlannedTable:
+def plan_sheet(sheet: dict, table_name: str, declared: Declared, raw: pl.DataFrame | None = None) -> PlannedTable:
     """fetch's JSON → frame → base transforms → the sheet's declared transforms.
 
-    Raises `DeclarationError` when the sheet's declaration file is broken or does not fit the sheet.
+    `raw` is the sheet's frame when it was built page by page as the pages arrived (`sheetsync.plan`); otherwise
+    it is built here from `sheet["rows"]`. Raises `DeclarationError` when the sheet's declaration file is broken
+    or does not fit the sheet.
     """
     sheet_id, name = int(sheet["id"]), str(sheet.get("name") or sheet["id"])
     broken = declared.broken_file(sheet_id, name)
     if broken:
         raise DeclarationError(broken)
     declaration, contract = declared.for_sheet(sheet_id, name)
-    table = transform_sheet(sheet, sheet_frame(sheet), table_name, declaration)
+    table = transform_sheet(sheet, sheet_frame(sheet) if raw is None else raw, table_name, declaration)
     files = b"".join(p.read_bytes() for p in (getattr(declaration, "path", None), getattr(contract, "path", None)) if p)
     fingerprint = hashlib.blake2b(column_fingerprint(table.columns).encode() + b"\0" + files, digest_size=8).hexdigest()
     facts = {

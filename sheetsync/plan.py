@@ -19,12 +19,15 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+import polars as pl
+
 from sheetsync import logs, pipeline
 from sheetsync.api import ApiError, RateLimiter, SmartsheetClient
 from sheetsync.config import Settings
 from sheetsync.discovery import SheetRef, Tree, select_sheets, walk_tree
 from sheetsync.extras import SheetExtras, extra_includes, sheet_extras
 from sheetsync.fetch import fetch_sheet
+from sheetsync.frame import sheet_frame
 from sheetsync.reports import fetch_reports
 from sheetsync.tables import METADATA_TABLES, OPTIONAL_TABLES, declaration
 
@@ -94,9 +97,12 @@ def _plan_sheet(
     client: SmartsheetClient, ref: SheetRef, table_name: str, declared: pipeline.Declared, include: tuple[str, ...]
 ) -> SheetResult:
     try:
-        sheet = fetch_sheet(client, ref.id, include=include)
-        planned = pipeline.plan_sheet(sheet, table_name, declared)
-        return SheetResult(ref, table_name, table=planned, extras=sheet_extras(sheet, include))
+        sheet = fetch_sheet(client, ref.id, include=include, digest_page=_frame_page)
+        pages = sheet.pop("rows")
+        raw = pl.concat([frame for frame, _ in pages], how="vertical")
+        planned = pipeline.plan_sheet(sheet, table_name, declared, raw=raw)
+        row_parts = [part for _, parts in pages for part in parts]
+        return SheetResult(ref, table_name, table=planned, extras=sheet_extras(sheet, include, row_parts))
     except ApiError as error:
         return SheetResult(ref, table_name, error=error)
     except Exception as error:  # a sheet the transforms cannot handle must not stop the other sheets
@@ -114,6 +120,12 @@ def _plan_reports(plan: Plan, declared: pipeline.Declared) -> None:
             plan.reports.append(pipeline.plan_report(report, names[report["id"]], declared))
         except Exception as error:  # like a sheet: reported, the rest goes on
             plan.report_errors[int(report["id"])] = SheetProblem(f"{type(error).__name__}: {error}")
+
+
+def _frame_page(sheet: dict, rows: list[dict]) -> tuple[pl.DataFrame, list[dict]]:
+    """A page of rows, framed as it arrives (its JSON can then go), with the rows' attachments and discussions."""
+    parts = [{key: row[key] for key in ("attachments", "discussions") if row.get(key)} for row in rows]
+    return sheet_frame({**sheet, "rows": rows}), [p for p in parts if p]
 
 
 class SheetProblem(Exception):

@@ -2,9 +2,9 @@
 
 Reads top to bottom as the design card's pipeline. Every decision about a sheet is made from the plan (fetched and
 transformed data) and the checkpointed state; every operation goes through an `Emitter`, and the state is checkpointed
-after each sheet that changed anything, so a sync interrupted anywhere resumes without gaps or duplicates:
-rows emitted after the last checkpoint are re-sent (upserts are idempotent), and rows the state does not yet record as
-sent are never assumed to be in the warehouse.
+between sheets (see `_Checkpoints`), never inside one, so a sync interrupted anywhere resumes without gaps or
+duplicates: rows emitted after the last checkpoint are re-sent (upserts are idempotent), and rows the state does not
+yet record as sent are never assumed to be in the warehouse.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from sandbox import sample_account
 from sheetsync import pipeline
 from tests.e2e.harness import Warehouse, run_sync
-from tests.reliability.helpers import LEAN, record
+from tests.reliability.helpers import configuration, record
 
 TYPES = [
     "TEXT_NUMBER",
@@ -130,13 +130,7 @@ def _hostile_sheet(store) -> int:
 @pytest.mark.slow
 def test_a_hostile_sheet_lands_through_a_full_sync(sandbox, tmp_path):
     sid = _hostile_sheet(sandbox.store)
-    conf = {
-        "smartsheet_api_token": sandbox.token,
-        "base_url": sandbox.url,
-        "retry_backoff_seconds": "0",
-        **LEAN,
-        "sheet_ids": str(sid),
-    }
+    conf = configuration(sandbox, sheet_ids=str(sid))
     run_sync(tmp_path, conf)
     warehouse = Warehouse(tmp_path)
     sheet = warehouse.rows("sheets", key="sheet_id")[0]
@@ -153,13 +147,7 @@ def test_a_sheet_at_the_500000_cell_limit_lands(make_sandbox, tmp_path):
     sid = sandbox.store.sheet_id("Large Sheet")
     stored = sandbox.store.sheet(sid)
     assert len(stored["rows"]) * len(stored["columns"]) == 500_000
-    conf = {
-        "smartsheet_api_token": sandbox.token,
-        "base_url": sandbox.url,
-        "retry_backoff_seconds": "0",
-        **LEAN,
-        "sheet_ids": str(sid),
-    }
+    conf = configuration(sandbox, sheet_ids=str(sid))
     run_sync(tmp_path, conf)
     table = Warehouse(tmp_path).rows("sheets", key="sheet_id")[0]["table_name"]
     ids = [r["row_id"] for r in Warehouse(tmp_path).rows(table)]
